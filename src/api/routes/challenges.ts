@@ -1,0 +1,126 @@
+import { Elysia, t } from 'elysia';
+import type { ChallengeService } from '../../challenge/challenge-service.ts';
+import type { CreateChallengeInput } from '../../challenge/create-input.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { sha256 } from '../../security/digest.ts';
+import type { ChallengeStore } from '../../store/store.ts';
+import { challengeCreated, challengeIdParams, challengeView, createChallengeBody, problemModel } from '../models.ts';
+import { presentChallenge, presentCreated } from '../present.ts';
+
+export interface ChallengeRoutesOptions {
+  service: ChallengeService;
+  store: ChallengeStore;
+  publicUrl: string;
+  tenantOf: (request: Request) => string;
+}
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+
+const problems = {
+  400: problemModel,
+  401: problemModel,
+  404: problemModel,
+  409: problemModel,
+  422: problemModel,
+};
+
+export function challengeRoutes(options: ChallengeRoutesOptions) {
+  const { service, store, publicUrl, tenantOf } = options;
+  // Requests with the same Idempotency-Key that arrive while the first is still running wait for it.
+  const inFlight = new Map<string, Promise<Response>>();
+
+  async function create(tenantId: string, body: CreateChallengeInput): Promise<Response> {
+    const { challenge, pageToken } = await service.create(tenantId, body);
+    const created = presentCreated(challenge, `${publicUrl}/c/${pageToken}`);
+    return Response.json(created, { status: 201, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  }
+
+  async function createIdempotent(tenantId: string, key: string, body: CreateChallengeInput): Promise<Response> {
+    const fingerprint = sha256(JSON.stringify(body));
+    const stored = await store.findIdempotentReply(tenantId, key);
+    if (stored) {
+      if (stored.fingerprint !== fingerprint) {
+        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new challenge.');
+      }
+      return new Response(stored.body, {
+        status: stored.status,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'idempotent-replayed': 'true' },
+      });
+    }
+
+    const response = await create(tenantId, body);
+    const text = await response.clone().text();
+    const ttlSeconds = (body.expires_in ?? 0) > 0 ? (body.expires_in as number) : 86400;
+    // NOTE: the stored reply contains the page URL so that a retry gets the same link; it lives
+    // no longer than the challenge can be answered (or a day when expires_in was not given).
+    await store.saveIdempotentReply(tenantId, key, { fingerprint, status: response.status, body: text }, ttlSeconds);
+    return response;
+  }
+
+  return new Elysia({ name: 'askgate-challenges' })
+    .post(
+      '/v1/challenges',
+      async ({ body, request }) => {
+        const tenantId = tenantOf(request);
+        const key = request.headers.get('idempotency-key');
+        if (key === null) return create(tenantId, body);
+        if (!idempotencyKeyPattern.test(key)) {
+          throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.', {
+            errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
+          });
+        }
+
+        const slot = `${tenantId}\n${key}`;
+        const running = inFlight.get(slot);
+        if (running) return (await running).clone();
+        const promise = createIdempotent(tenantId, key, body);
+        inFlight.set(slot, promise);
+        try {
+          return (await promise).clone();
+        } finally {
+          inFlight.delete(slot);
+        }
+      },
+      {
+        body: createChallengeBody,
+        headers: t.Object({
+          'idempotency-key': t.Optional(t.String({ description: 'Optional key (1 to 255 visible ASCII characters). A retry with the same key and body returns the first reply instead of creating a second challenge.' })),
+        }),
+        response: { 201: challengeCreated, ...problems },
+        detail: {
+          summary: 'Create a challenge',
+          description: 'Creates a one-time page for one customer and returns its URL. Give the expected answer (kept only as a keyed hash) or let a validation URL check it. Send the returned url to the customer in the chat.',
+          tags: ['challenges'],
+          security: [{ bearer: [] }],
+        },
+      },
+    )
+    .get(
+      '/v1/challenges/:id',
+      async ({ params, request }) => presentChallenge(await service.find(tenantOf(request), params.id)),
+      {
+        params: challengeIdParams,
+        response: { 200: challengeView, ...problems },
+        detail: {
+          summary: 'Get a challenge',
+          description: 'Returns the status and attempt count. Finished challenges stay readable for the retention window (ASKGATE_RETENTION, default 15 minutes).',
+          tags: ['challenges'],
+          security: [{ bearer: [] }],
+        },
+      },
+    )
+    .delete(
+      '/v1/challenges/:id',
+      async ({ params, request }) => presentChallenge(await service.cancel(tenantOf(request), params.id)),
+      {
+        params: challengeIdParams,
+        response: { 200: challengeView, ...problems },
+        detail: {
+          summary: 'Cancel a challenge',
+          description: 'Cancels a pending challenge; its page stops accepting answers. Returns 409 when the challenge has already finished.',
+          tags: ['challenges'],
+          security: [{ bearer: [] }],
+        },
+      },
+    );
+}

@@ -1,0 +1,258 @@
+import { AppError, invalidField } from '../errors/app-error.ts';
+import type { Logger } from '../log/logger.ts';
+import { sha256 } from '../security/digest.ts';
+import type { ChallengeStore } from '../store/store.ts';
+import type { Challenge, MetadataValue, StoredQuestion, Verifier } from './challenge.ts';
+import { limits, type CreateChallengeInput, type QuestionInput } from './create-input.ts';
+import { generateChallengeId, generatePageToken } from './ids.ts';
+import { parseReturnTarget } from './return-target.ts';
+import { askValidationUrl, type CallbackVerdict } from './verifier/callback-verifier.ts';
+import { hashAnswer, matchesAnswerHash } from './verifier/hash-verifier.ts';
+
+export interface ChallengeServiceOptions {
+  store: ChallengeStore;
+  secret: string;
+  logger: Logger;
+  defaultExpiresInSeconds: number;
+  defaultValidationUrl: string | null;
+  /** Hosts that a per-challenge validation_url may point to. */
+  validationUrlHosts: readonly string[];
+  validationTimeoutMs: number;
+  defaultWhatsappDigits: string | null;
+  returnUrlHosts: readonly string[];
+  signingSecrets: () => readonly string[];
+  now?: () => number;
+}
+
+/** What happened to one page submission. */
+export type SubmissionResult =
+  | { kind: 'not_found' }
+  | { kind: 'ended'; challenge: Challenge }
+  | { kind: 'unavailable'; challenge: Challenge }
+  | { kind: 'wrong'; challenge: Challenge }
+  | { kind: 'locked'; challenge: Challenge }
+  | { kind: 'passed'; challenge: Challenge };
+
+/** The challenge life cycle, free of HTTP: creation, lookup, answer checking and cancelation. */
+export class ChallengeService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: ChallengeServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Validates the cross-field rules that the schema cannot express, hashes expected answers,
+   * and stores a new pending challenge. Returns the challenge and its page token, which exists
+   * only in this return value and in the URL given to the bot.
+   */
+  async create(tenantId: string, input: CreateChallengeInput): Promise<{ challenge: Challenge; pageToken: string }> {
+    const id = generateChallengeId();
+    const questionInputs = collectQuestions(input);
+    const verifier = this.chooseVerifier(input, questionInputs);
+    const questions: StoredQuestion[] = questionInputs.map((question) => ({
+      id: question.id,
+      prompt: question.prompt,
+      type: 'text',
+      answerHash:
+        question.answer === undefined ? null : hashAnswer(this.options.secret, id, question.id, question.answer),
+    }));
+    const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts);
+    const metadata = checkMetadata(input.metadata);
+    const createdAt = this.now();
+    const expiresInSeconds = input.expires_in ?? this.options.defaultExpiresInSeconds;
+    const pageToken = generatePageToken();
+
+    const challenge: Challenge = {
+      id,
+      tenantId,
+      clientId: input.client_id,
+      tokenHash: sha256(pageToken),
+      questions,
+      verifier,
+      returnTarget,
+      locale: input.locale ?? null,
+      metadata,
+      status: 'pending',
+      attempts: 0,
+      maxAttempts: input.max_attempts ?? limits.defaultMaxAttempts,
+      createdAt,
+      expiresAt: createdAt + expiresInSeconds * 1000,
+      completedAt: null,
+      returnCode: null,
+    };
+    await this.options.store.create(challenge);
+    this.options.logger.info('challenge created', {
+      tenant: tenantId,
+      challenge_id: id,
+      verifier: verifier.kind,
+      questions: questions.length,
+      expires_in_s: expiresInSeconds,
+    });
+    return { challenge, pageToken };
+  }
+
+  async find(tenantId: string, id: string): Promise<Challenge> {
+    const challenge = await this.options.store.findById(tenantId, id);
+    if (!challenge) throw new AppError('not_found', `No challenge with id ${id} exists for this API key. Check the id; finished challenges are dropped after the retention window.`);
+    return challenge;
+  }
+
+  async cancel(tenantId: string, id: string): Promise<Challenge> {
+    const result = await this.options.store.cancel(tenantId, id, this.now());
+    if (result.outcome === 'not_found') {
+      throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
+    }
+    if (result.outcome === 'not_pending') {
+      throw new AppError('challenge_not_pending', `Challenge ${id} is already ${result.challenge.status} and cannot be canceled.`);
+    }
+    this.options.logger.info('challenge canceled', { tenant: tenantId, challenge_id: id });
+    return result.challenge;
+  }
+
+  async findByPageToken(pageToken: string): Promise<Challenge | null> {
+    const challenge = await this.options.store.findByTokenHash(sha256(pageToken));
+    if (challenge && challenge.status === 'pending' && challenge.expiresAt <= this.now()) {
+      // The expiry timer has not run yet; the page must not accept answers past expires_at.
+      return { ...challenge, status: 'expired', completedAt: challenge.expiresAt };
+    }
+    return challenge;
+  }
+
+  /**
+   * Checks the customer's answers (keyed by question id) and records the attempt atomically.
+   * A verdict that could not be obtained from the validation URL uses no attempt.
+   */
+  async submit(challenge: Challenge, answers: Record<string, string>): Promise<SubmissionResult> {
+    const verdict = await this.check(challenge, answers);
+    if (verdict === 'unavailable') return { kind: 'unavailable', challenge };
+
+    const result = await this.options.store.recordAttempt(challenge.id, verdict === 'valid' ? 'right' : 'wrong', this.now());
+    if (!result.recorded) {
+      return result.challenge ? { kind: 'ended', challenge: result.challenge } : { kind: 'not_found' };
+    }
+
+    const updated = result.challenge;
+    const log = this.options.logger.child({ tenant: updated.tenantId, challenge_id: updated.id });
+    if (updated.status === 'passed') {
+      log.info('challenge passed', { attempts: updated.attempts });
+      return { kind: 'passed', challenge: updated };
+    }
+    if (updated.status === 'failed') {
+      log.info('challenge failed: attempts used up', { attempts: updated.attempts });
+      return { kind: 'locked', challenge: updated };
+    }
+    log.info('wrong answer', { attempts: updated.attempts, max_attempts: updated.maxAttempts });
+    return { kind: 'wrong', challenge: updated };
+  }
+
+  private async check(challenge: Challenge, answers: Record<string, string>): Promise<CallbackVerdict> {
+    if (challenge.verifier.kind === 'hash') {
+      let allRight = true;
+      for (const question of challenge.questions) {
+        const submitted = answers[question.id] ?? '';
+        const right = matchesAnswerHash(this.options.secret, challenge.id, question.id, submitted, question.answerHash ?? '');
+        // Every question is checked, so the time taken does not reveal which one was wrong.
+        allRight = right && allRight;
+      }
+      return allRight ? 'valid' : 'invalid';
+    }
+
+    const url = challenge.verifier.url;
+    const verdicts = await Promise.all(
+      challenge.questions.map((question) =>
+        askValidationUrl(
+          url,
+          {
+            challengeId: challenge.id,
+            clientId: challenge.clientId,
+            questionId: question.id,
+            question: question.prompt,
+            answer: answers[question.id] ?? '',
+          },
+          {
+            timeoutMs: this.options.validationTimeoutMs,
+            signingSecrets: this.options.signingSecrets,
+            logger: this.options.logger,
+          },
+        ),
+      ),
+    );
+    if (verdicts.includes('unavailable')) return 'unavailable';
+    return verdicts.every((verdict) => verdict === 'valid') ? 'valid' : 'invalid';
+  }
+
+  private chooseVerifier(input: CreateChallengeInput, questions: QuestionInput[]): Verifier {
+    const withAnswer = questions.filter((question) => question.answer !== undefined).length;
+    if (withAnswer === questions.length) {
+      if (input.validation_url !== undefined) {
+        throw invalidField('validation_url', 'cannot be combined with expected answers; give either answers or a validation_url');
+      }
+      return { kind: 'hash' };
+    }
+    if (withAnswer > 0) {
+      throw invalidField('questions', 'either every question has an answer or none has one (then a validation URL checks them)');
+    }
+
+    if (input.validation_url !== undefined) {
+      const host = hostOf(input.validation_url);
+      if (host === null || !this.options.validationUrlHosts.includes(host)) {
+        throw invalidField('validation_url', 'must be an http(s) URL on a host the operator allows (ASKGATE_VALIDATION_URL_HOSTS)');
+      }
+      return { kind: 'callback', url: input.validation_url };
+    }
+    if (this.options.defaultValidationUrl !== null) {
+      return { kind: 'callback', url: this.options.defaultValidationUrl };
+    }
+    throw invalidField('answer', 'is required: give the expected answer, a validation_url, or configure ASKGATE_VALIDATION_API_URL');
+  }
+}
+
+function collectQuestions(input: CreateChallengeInput): QuestionInput[] {
+  if (input.questions !== undefined) {
+    if (input.question !== undefined) throw invalidField('question', 'cannot be combined with questions; use one form');
+    if (input.answer !== undefined) throw invalidField('answer', 'belongs to the question form; put answers inside questions[]');
+    const seen = new Set<string>();
+    input.questions.forEach((question, index) => {
+      if (seen.has(question.id)) throw invalidField(`questions.${index}.id`, 'must be unique within the challenge');
+      seen.add(question.id);
+    });
+    return input.questions;
+  }
+  if (input.question === undefined) throw invalidField('question', 'is required (or give questions[])');
+  const single: QuestionInput = { id: 'q1', prompt: input.question, type: 'text' };
+  if (input.answer !== undefined) single.answer = input.answer;
+  return [single];
+}
+
+function checkMetadata(metadata: Record<string, MetadataValue> | undefined): Record<string, MetadataValue> {
+  if (metadata === undefined) return {};
+  const entries = Object.entries(metadata);
+  if (entries.length > limits.metadataKeys) {
+    throw invalidField('metadata', `must have at most ${limits.metadataKeys} keys`);
+  }
+  for (const [key, value] of entries) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(key) || key.length > limits.metadataKeyLength) {
+      throw invalidField('metadata', `keys must be 1 to ${limits.metadataKeyLength} characters from A-Z, a-z, 0-9, _, . and -`);
+    }
+    const valid =
+      value === null ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && value.length <= limits.metadataValueLength);
+    if (!valid) {
+      throw invalidField(`metadata.${key}`, `must be a string of at most ${limits.metadataValueLength} characters, a number, a boolean or null`);
+    }
+  }
+  return { ...metadata };
+}
+
+function hostOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+    return parsed.hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}

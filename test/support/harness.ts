@@ -1,0 +1,89 @@
+import { loadConfig } from '../../src/config/config.ts';
+import { Logger } from '../../src/log/logger.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+
+export const testApiKey = 'ak_test_' + 'k'.repeat(40);
+export const testSecret = 'test-secret-'.padEnd(48, 's');
+
+export interface Askgate extends RunningServer {
+  apiKey: string;
+  /** Every log line written while the server ran, debug level included. */
+  logs: string[];
+  /** Calls the API with the test key; `body` is sent as JSON. */
+  api: (path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Response>;
+  /** Creates a challenge and returns the 201 body; fails the test on any other status. */
+  createChallenge: (body: Record<string, unknown>) => Promise<{ id: string; url: string; status: string; expires_at: string; client_id: string }>;
+}
+
+/**
+ * Starts askgate in this process on free loopback ports. `env` holds ASKGATE_* variables on top
+ * of the test defaults (fixed API key and secret, debug logs captured in memory).
+ */
+export async function startAskgate(env: Record<string, string> = {}): Promise<Askgate> {
+  const config = loadConfig(
+    {
+      ASKGATE_HOST: '127.0.0.1',
+      ASKGATE_API_PORT: '0',
+      ASKGATE_WEB_PORT: '0',
+      ASKGATE_API_KEY: testApiKey,
+      ASKGATE_SECRET: testSecret,
+      ...env,
+    },
+    {},
+    '/nonexistent-dir-without-pem-files',
+    false,
+  );
+  const logs: string[] = [];
+  const logger = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
+  const server = await startServer(config, logger);
+  const apiKey = env.ASKGATE_API_KEY ?? testApiKey;
+
+  const api: Askgate['api'] = (path, init = {}) =>
+    fetch(server.apiUrl + path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
+      },
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+
+  const createChallenge: Askgate['createChallenge'] = async (body) => {
+    const response = await api('/v1/challenges', { body });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`create returned ${response.status}: ${text}`);
+    return JSON.parse(text);
+  };
+
+  return { ...server, apiKey, logs, api, createChallenge };
+}
+
+/** Reads the CSRF token from a question page. */
+export function csrfFrom(html: string): string {
+  const match = /name="csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF field in page');
+  return match[1] as string;
+}
+
+/** Opens the page like a browser would and submits `fields` with its CSRF token. */
+export async function submitAnswer(pageUrl: string, fields: Record<string, string>): Promise<Response> {
+  const page = await fetch(pageUrl);
+  const csrf = csrfFrom(await page.text());
+  return fetch(pageUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, ...fields }).toString(),
+  });
+}
+
+/** A one-question challenge body with a WhatsApp return, for tests to adjust. */
+export function sampleChallenge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    client_id: 'cust-8841',
+    question: 'What is your date of birth?',
+    answer: '1990-04-12',
+    return: { channel: 'whatsapp', phone: '+5491122334455', text: 'Back from verification {code}' },
+    ...overrides,
+  };
+}
