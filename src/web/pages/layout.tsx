@@ -25,7 +25,8 @@ export function Layout(props: LayoutProps): JSX.Element {
           <link rel="stylesheet" href="/assets/page.css" />
         </head>
         <body>
-          <main class="card">{props.children}</main>
+          {/* Children are JSX that already escaped every value from the bot with `safe`. */}
+          <main class="card">{props.children as 'safe'}</main>
         </body>
       </html>
     </>
