@@ -16,7 +16,7 @@ const TAG = {
   set: 0x31,
 } as const;
 
-/** Encodes a DER length: one byte below 128, otherwise a length-of-length byte and big-endian octets. */
+/** Encodes a DER length as one byte below 128, otherwise as a length-of-length byte followed by big-endian octets. */
 function encodeLength(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
 
@@ -39,7 +39,7 @@ export function sequence(...elements: Uint8Array[]): Uint8Array {
 
 /**
  * Encodes a SET of already-encoded elements. DER requires the elements sorted by their
- * encoding, so callers must pass them sorted; X.509 names here use one element per SET.
+ * encoding, so callers must pass them sorted. This function does not sort them.
  */
 export function set(...elements: Uint8Array[]): Uint8Array {
   return element(TAG.set, Buffer.concat(elements));
@@ -90,7 +90,7 @@ export function objectIdentifier(dotted: string): Uint8Array {
 
   const octets: number[] = [];
   for (const arc of [first * 40 + second, ...rest]) {
-    // Base-128 digits, most significant first; every digit except the last has the high bit set.
+    // Base-128 digits, most significant first. Every digit except the last has the high bit set.
     const digits = [arc % 128];
     for (let high = Math.floor(arc / 128); high > 0; high = Math.floor(high / 128)) {
       digits.unshift(0x80 | (high % 128));
@@ -101,8 +101,8 @@ export function objectIdentifier(dotted: string): Uint8Array {
 }
 
 /**
- * Encodes a BIT STRING. `unusedBits` is the count of padding bits at the end of the last
- * byte, which must be zero.
+ * Encodes a BIT STRING. `unusedBits` counts the padding bits at the end of the last byte,
+ * and those bits must be zero.
  */
 export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
   if (!Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) {
@@ -147,7 +147,7 @@ export function utcTime(date: Date): Uint8Array {
 export function generalizedTime(date: Date): Uint8Array {
   const year = date.getUTCFullYear();
   if (!(year >= 0 && year <= 9999)) {
-    throw new RangeError(`GeneralizedTime needs a four-digit year, got ${String(date)}`);
+    throw new RangeError(`GeneralizedTime covers years 0 through 9999, got ${String(date)}`);
   }
   return element(TAG.generalizedTime, Buffer.from(`${formatUtcDigits(date)}Z`, 'ascii'));
 }
