@@ -48,7 +48,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const apiKeys: ApiKeyRecord[] = [{ keyHash: sha256(apiKey), tenantId: 'default' }];
 
   const signingSecret = config.webhookSecret ?? deriveSigningSecret(secret);
-  const store = new MemoryStore({ retentionSeconds: config.retentionSeconds });
+  const store = new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
   const service = new ChallengeService({
     store,
     secret,
@@ -60,6 +60,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     defaultWhatsappDigits: config.whatsappDigits,
     returnUrlHosts: config.returnUrlHosts,
     signingSecrets: () => [signingSecret],
+    createLimits: { maxPendingTotal: config.maxPending, maxPendingPerClient: config.maxPendingPerClient },
+    defaultWebhookUrl: config.webhookUrl,
   });
 
   // The web listener starts first, so that a port of 0 (any free port) is known before links are built.

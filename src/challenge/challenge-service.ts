@@ -1,7 +1,7 @@
 import { AppError, invalidField } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { sha256 } from '../security/digest.ts';
-import type { ChallengeStore } from '../store/store.ts';
+import type { ChallengeStore, CreateLimits } from '../store/store.ts';
 import type { Challenge, MetadataValue, StoredQuestion, Verifier } from './challenge.ts';
 import { limits, type CreateChallengeInput, type QuestionInput } from './create-input.ts';
 import { generateChallengeId, generatePageToken } from './ids.ts';
@@ -21,6 +21,9 @@ export interface ChallengeServiceOptions {
   defaultWhatsappDigits: string | null;
   returnUrlHosts: readonly string[];
   signingSecrets: () => readonly string[];
+  createLimits: CreateLimits;
+  /** Receiver of events for challenges that name none; null when events are only polled. */
+  defaultWebhookUrl: string | null;
   now?: () => number;
 }
 
@@ -80,10 +83,19 @@ export class ChallengeService {
       expiresAt: createdAt + expiresInSeconds * 1000,
       completedAt: null,
       returnCode: null,
+      confirmedAt: null,
+      webhookUrl: this.options.defaultWebhookUrl,
     };
-    await this.options.store.create(challenge);
-    this.options.logger.info('challenge created', {
-      tenant: tenantId,
+    const result = await this.options.store.createChallenge(challenge, this.options.createLimits, createdAt);
+    if (!result.created) {
+      this.options.logger.warn('challenge rejected: pending limit reached', { tenant: tenantId, max_pending: this.options.createLimits.maxPendingTotal });
+      throw new AppError('rate_limited', `askgate holds the maximum of ${this.options.createLimits.maxPendingTotal} pending challenges. Retry when some have finished.`, { retryAfterSeconds: 5 });
+    }
+    const log = this.options.logger.child({ tenant: tenantId });
+    for (const older of result.replaced) {
+      log.info('challenge canceled: replaced by a newer challenge for the same client', { challenge_id: older.id, replaced_by: id });
+    }
+    log.info('challenge created', {
       challenge_id: id,
       verifier: verifier.kind,
       questions: questions.length,
@@ -93,13 +105,13 @@ export class ChallengeService {
   }
 
   async find(tenantId: string, id: string): Promise<Challenge> {
-    const challenge = await this.options.store.findById(tenantId, id);
+    const challenge = await this.options.store.findChallenge(tenantId, id);
     if (!challenge) throw new AppError('not_found', `No challenge with id ${id} exists for this API key. Check the id; finished challenges are dropped after the retention window.`);
     return challenge;
   }
 
   async cancel(tenantId: string, id: string): Promise<Challenge> {
-    const result = await this.options.store.cancel(tenantId, id, this.now());
+    const result = await this.options.store.cancelChallenge(tenantId, id, this.now());
     if (result.outcome === 'not_found') {
       throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
     }
@@ -111,7 +123,7 @@ export class ChallengeService {
   }
 
   async findByPageToken(pageToken: string): Promise<Challenge | null> {
-    const challenge = await this.options.store.findByTokenHash(sha256(pageToken));
+    const challenge = await this.options.store.findChallengeByToken(sha256(pageToken));
     if (challenge && challenge.status === 'pending' && challenge.expiresAt <= this.now()) {
       // The expiry timer has not run yet; the page must not accept answers past expires_at.
       return { ...challenge, status: 'expired', completedAt: challenge.expiresAt };

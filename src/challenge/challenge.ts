@@ -49,6 +49,10 @@ export interface Challenge {
   expiresAt: number;
   completedAt: number | null;
   returnCode: string | null;
+  /** When the bot proved, through confirm, that the customer's chat message carried the return code. */
+  confirmedAt: number | null;
+  /** Receiver of this challenge's events, fixed at creation; null when none is configured. */
+  webhookUrl: string | null;
 }
 
 /** The outcome of checking one submission, before it is recorded. */

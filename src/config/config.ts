@@ -24,6 +24,9 @@ export interface Config {
   webPort: number;
   expirationSeconds: number;
   retentionSeconds: number;
+  eventRetentionSeconds: number;
+  maxPending: number;
+  maxPendingPerClient: number;
   validationApiUrl: string | null;
   validationTimeoutMs: number;
   apiKey: string | null;
@@ -69,6 +72,21 @@ export const optionSpecs = {
     key: 'retentionSeconds', env: 'ASKGATE_RETENTION', flag: 'retention',
     description: 'How long a finished challenge stays readable through GET (default 900).',
     unit: 'seconds', parse: parseIntegerInRange(0, 604800, 'seconds'),
+  },
+  eventRetentionSeconds: {
+    key: 'eventRetentionSeconds', env: 'ASKGATE_EVENT_RETENTION', flag: 'event-retention',
+    description: 'How long events stay listable through GET /v1/events (default 259200, three days).',
+    unit: 'seconds', parse: parseIntegerInRange(60, 2592000, 'seconds'),
+  },
+  maxPending: {
+    key: 'maxPending', env: 'ASKGATE_MAX_PENDING', flag: 'max-pending',
+    description: 'Pending challenges held at once across all tenants; creation answers 429 beyond it (default 1000000).',
+    unit: 'challenges', parse: parseIntegerInRange(1, 100000000, 'challenges'),
+  },
+  maxPendingPerClient: {
+    key: 'maxPendingPerClient', env: 'ASKGATE_MAX_PENDING_PER_CLIENT', flag: 'max-pending-per-client',
+    description: 'Pending challenges per client_id; a newer challenge cancels the oldest beyond it (default 1).',
+    unit: 'challenges', parse: parseIntegerInRange(1, 100, 'challenges'),
   },
   validationApiUrl: {
     key: 'validationApiUrl', env: 'ASKGATE_VALIDATION_API_URL', seedEnv: 'VALIDATION_API_URL',
@@ -178,6 +196,9 @@ export function loadConfig(
     webPort,
     expirationSeconds: raw.expirationSeconds ?? 300,
     retentionSeconds: raw.retentionSeconds ?? 900,
+    eventRetentionSeconds: raw.eventRetentionSeconds ?? 259200,
+    maxPending: raw.maxPending ?? 1_000_000,
+    maxPendingPerClient: raw.maxPendingPerClient ?? 1,
     validationApiUrl: raw.validationApiUrl ?? null,
     validationTimeoutMs: raw.validationTimeoutMs ?? 5000,
     apiKey: raw.apiKey ?? null,

@@ -11,6 +11,7 @@ export const errorStatuses = {
   method_not_allowed: 405,
   challenge_not_pending: 409,
   idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
   payload_too_large: 413,
   rate_limited: 429,
   store_unavailable: 503,

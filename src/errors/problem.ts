@@ -9,6 +9,7 @@ const titles: Record<ErrorCode, string> = {
   method_not_allowed: 'Method not allowed',
   challenge_not_pending: 'Challenge is not pending',
   idempotency_key_reused: 'Idempotency key reused with a different body',
+  idempotency_in_progress: 'Request with this idempotency key in progress',
   payload_too_large: 'Payload too large',
   rate_limited: 'Too many requests',
   store_unavailable: 'Store unavailable',

@@ -26,9 +26,6 @@ const problems = {
 
 export function challengeRoutes(options: ChallengeRoutesOptions) {
   const { service, store, publicUrl, tenantOf } = options;
-  // Requests with the same Idempotency-Key that arrive while the first is still running wait for it.
-  const inFlight = new Map<string, Promise<Response>>();
-
   async function create(tenantId: string, body: CreateChallengeInput): Promise<Response> {
     const { challenge, pageToken } = await service.create(tenantId, body);
     const created = presentCreated(challenge, `${publicUrl}/c/${pageToken}`);
@@ -37,23 +34,32 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
 
   async function createIdempotent(tenantId: string, key: string, body: CreateChallengeInput): Promise<Response> {
     const fingerprint = sha256(JSON.stringify(body));
-    const stored = await store.findIdempotentReply(tenantId, key);
-    if (stored) {
-      if (stored.fingerprint !== fingerprint) {
-        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new challenge.');
-      }
-      return new Response(stored.body, {
-        status: stored.status,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'idempotent-replayed': 'true' },
-      });
-    }
-
-    const response = await create(tenantId, body);
-    const text = await response.clone().text();
-    const ttlSeconds = (body.expires_in ?? 0) > 0 ? (body.expires_in as number) : 86400;
     // NOTE: the stored reply contains the page URL so that a retry gets the same link; it lives
     // no longer than the challenge can be answered (or a day when expires_in was not given).
-    await store.saveIdempotentReply(tenantId, key, { fingerprint, status: response.status, body: text }, ttlSeconds);
+    const ttlSeconds = body.expires_in ?? 86400;
+    const claim = await store.claimIdempotencyKey(tenantId, key, fingerprint, ttlSeconds, Date.now());
+    switch (claim.state) {
+      case 'mismatch':
+        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new challenge.');
+      case 'in_progress':
+        throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still running. Retry in a moment.', { retryAfterSeconds: 1 });
+      case 'replay':
+        return new Response(claim.reply.body, {
+          status: claim.reply.status,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'idempotent-replayed': 'true' },
+        });
+      case 'claimed':
+        break;
+    }
+
+    let response: Response;
+    try {
+      response = await create(tenantId, body);
+    } catch (error) {
+      await store.releaseIdempotencyKey(tenantId, key);
+      throw error;
+    }
+    await store.completeIdempotencyKey(tenantId, key, { status: response.status, body: await response.clone().text() });
     return response;
   }
 
@@ -70,16 +76,7 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
           });
         }
 
-        const slot = `${tenantId}\n${key}`;
-        const running = inFlight.get(slot);
-        if (running) return (await running).clone();
-        const promise = createIdempotent(tenantId, key, body);
-        inFlight.set(slot, promise);
-        try {
-          return (await promise).clone();
-        } finally {
-          inFlight.delete(slot);
-        }
+        return createIdempotent(tenantId, key, body);
       },
       {
         body: createChallengeBody,
