@@ -4,7 +4,8 @@
  * digits become ASCII), diacritics removed ("José" → "jose"), case folded, surrounding
  * whitespace trimmed and inner runs of whitespace collapsed to one space.
  *
- * Emoji and other symbols are kept as they are.
+ * Emoji and other symbols are kept, but combining marks are removed with the diacritics: that
+ * includes emoji variation selectors and the keycap mark, so "❤️" equals "❤" and "1️⃣" equals "1".
  */
 export function normaliseText(answer: string): string {
   return answer

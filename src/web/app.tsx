@@ -1,3 +1,6 @@
+/** @jsxRuntime classic */
+/** @jsx Html.createElement */
+/** @jsxFrag Html.Fragment */
 import { Html } from '@elysiajs/html';
 import { Elysia } from 'elysia';
 import pageCss from './page.css' with { type: 'text' };

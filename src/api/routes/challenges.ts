@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia';
 import type { ChallengeService } from '../../challenge/challenge-service.ts';
 import type { CreateChallengeInput } from '../../challenge/create-input.ts';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, invalidField } from '../../errors/app-error.ts';
 import { sha256 } from '../../security/digest.ts';
 import type { ChallengeStore } from '../../store/store.ts';
 import { challengeCreated, challengeIdParams, challengeView, createChallengeBody, problemModel } from '../models.ts';
@@ -79,6 +79,13 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
         return createIdempotent(tenantId, key, body);
       },
       {
+        // Elysia 1.4.30 replaces a body that is not an object with {} before validation, so an
+        // array or a string would be reported as a missing client_id. Such bodies are named here.
+        transform: ({ body }) => {
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+            throw invalidField('body', 'must be a JSON object');
+          }
+        },
         body: createChallengeBody,
         headers: t.Object({
           'idempotency-key': t.Optional(t.String({ description: 'Optional key (1 to 255 visible ASCII characters). A retry with the same key and body returns the first reply instead of creating a second challenge.' })),

@@ -1,3 +1,6 @@
+/** @jsxRuntime classic */
+/** @jsx Html.createElement */
+/** @jsxFrag Html.Fragment */
 import { Html } from '@elysiajs/html';
 import type { Locale } from '../../config/config.ts';
 import type { Translate } from '../i18n/catalogue.ts';
