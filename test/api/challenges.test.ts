@@ -35,7 +35,8 @@ function pageTokenOf(url: string): string {
 
 describe('POST /v1/challenges', () => {
   test('returns 201 with created shape', async () => {
-    const response = await askgate.api('/v1/challenges', { body: sampleChallenge() });
+    const request = sampleChallenge();
+    const response = await askgate.api('/v1/challenges', { body: request });
     expect(response.status).toBe(201);
     expect(response.headers.get('content-type')).toStartWith('application/json');
 
@@ -46,7 +47,7 @@ describe('POST /v1/challenges', () => {
     expect(body.status).toBe('pending');
     expect(body.expires_at).toMatch(isoPattern);
     expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now());
-    expect(body.client_id).toBe('cust-8841');
+    expect(body.client_id).toBe(request.client_id as string);
   });
 
   test('accepts questions array form', async () => {

@@ -77,10 +77,16 @@ export async function submitAnswer(pageUrl: string, fields: Record<string, strin
   });
 }
 
-/** A one-question challenge body with a WhatsApp return, for tests to adjust. */
+let clientSerial = 0;
+
+/**
+ * A one-question challenge body with a WhatsApp return, for tests to adjust. Each call uses a new
+ * client_id, because a newer challenge for the same client cancels the older one.
+ */
 export function sampleChallenge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  clientSerial += 1;
   return {
-    client_id: 'cust-8841',
+    client_id: `cust-${process.pid}-${clientSerial}`,
     question: 'What is your date of birth?',
     answer: '1990-04-12',
     return: { channel: 'whatsapp', phone: '+5491122334455', text: 'Back from verification {code}' },
