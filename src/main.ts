@@ -59,7 +59,7 @@ try {
     process.exit(error.exitCode);
   }
   if ((error as { code?: string }).code === 'EADDRINUSE') {
-    console.error(`Could not listen: ${(error as Error).message}. Choose another port with --api-port / --web-port.`);
+    console.error(`Could not listen: ${(error as Error).message.replace(/[.?]$/, '')}. Choose another port with --api-port or --web-port.`);
     process.exit(1);
   }
   throw error;

@@ -52,7 +52,7 @@ export const optionSpecs = {
   },
   publicUrl: {
     key: 'publicUrl', env: 'ASKGATE_PUBLIC_URL', flag: 'public-url',
-    description: 'Base URL of the customer page as customers reach it; page links are built from it only.',
+    description: 'Base URL of the customer page as customers reach it; page links are built from it only. Older setups: URL_SUFFIX (http:// or https://) plus HOST.',
     unit: 'URL', parse: parseHttpUrl,
   },
   apiPort: {
@@ -186,13 +186,19 @@ export function loadConfig(
   }
 
   const host = raw.host ?? '127.0.0.1';
+  const apiPort = raw.apiPort ?? 8000;
   const webPort = raw.webPort ?? 8080;
+  if (apiPort === webPort && apiPort !== 0) {
+    throw new ConfigError(
+      `ASKGATE_API_PORT and ASKGATE_WEB_PORT are both ${apiPort}. The API and the customer page need separate ports: change one of them.`,
+    );
+  }
   const tls = loadTls(raw.tlsCert ?? null, raw.tlsKey ?? null, cwd);
 
   return {
     host,
     publicUrl: raw.publicUrl ?? seedPublicUrl(env, webPort),
-    apiPort: raw.apiPort ?? 8000,
+    apiPort,
     webPort,
     expirationSeconds: raw.expirationSeconds ?? 300,
     retentionSeconds: raw.retentionSeconds ?? 900,
@@ -234,11 +240,17 @@ function readSetting(
   return null;
 }
 
-/** The seed built page links from URL_SUFFIX ("http://" or "https://") and HOST. */
+/**
+ * The older configuration built page links from URL_SUFFIX, which despite its name is the scheme
+ * prefix ("http://" or "https://"), followed by HOST and the web port.
+ */
 function seedPublicUrl(env: Record<string, string | undefined>, webPort: number): string | null {
   const scheme = env.URL_SUFFIX;
   const host = env.HOST;
   if (!scheme || !host) return null;
+  if (scheme !== 'http://' && scheme !== 'https://') {
+    throw new ConfigError(`URL_SUFFIX="${scheme}" is not valid. Set it to http:// or https://, or set ASKGATE_PUBLIC_URL instead.`);
+  }
 
   const candidate = /:\d+$/.test(host) ? `${scheme}${host}` : `${scheme}${host}:${webPort}`;
   return parseHttpUrl(candidate, 'URL_SUFFIX + HOST');

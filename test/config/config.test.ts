@@ -374,3 +374,17 @@ describe('loadConfig TLS files in cwd', () => {
     expect(config.tls?.keyPath).toBe(keyPath);
   });
 });
+
+describe('loadConfig port and seed checks', () => {
+  test('rejects equal API and web ports', () => {
+    expect(() => loadConfig({ ASKGATE_API_PORT: '9100', ASKGATE_WEB_PORT: '9100' }, {}, '/nonexistent', false)).toThrow(/ASKGATE_API_PORT and ASKGATE_WEB_PORT are both 9100/);
+  });
+
+  test('allows both ports 0', () => {
+    expect(loadConfig({ ASKGATE_API_PORT: '0', ASKGATE_WEB_PORT: '0' }, {}, '/nonexistent', false).apiPort).toBe(0);
+  });
+
+  test('rejects URL_SUFFIX that is no scheme', () => {
+    expect(() => loadConfig({ URL_SUFFIX: 'https://x', HOST: 'localhost' }, {}, '/nonexistent', false)).toThrow(/URL_SUFFIX="https:\/\/x" is not valid/);
+  });
+});
