@@ -9,9 +9,11 @@ import { migrateSchema } from './migrate.ts';
  *   page cache, but a power loss or OS crash can drop the commits since the last checkpoint.
  *
  * bench/store-throughput.ts on a 2-core VM with a virtio disk measured `full` at about 3,700
- * creates/s and 5,200 attempts/s, and `normal` at about 13,000 and 34,000. `full` stays the
- * default because each challenge waits for a person to fill in a page, so the expected load (an
- * estimate, not a measurement) is far below a few thousand creates per second.
+ * creates/s and 5,200 attempts/s, and `normal` at about 13,000 and 34,000 (medians of three
+ * runs). `full` depends on fsync latency: while other jobs loaded the same disk it fell to about
+ * 350 creates/s. `full` stays the default because each challenge waits for a person to fill in
+ * a page, so the expected load (an estimate, not a measurement) is far below a few thousand
+ * creates per second.
  */
 export type SynchronousMode = 'full' | 'normal';
 
@@ -30,7 +32,7 @@ export function openDatabase(path: string, options: ConnectionOptions = {}): Dat
   const synchronous = options.synchronous ?? 'full';
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new Error(`SQLite busy timeout must be a non-negative integer of milliseconds; got ${busyTimeoutMs}.`);
+    throw new Error(`Invalid SQLite busy timeout ${busyTimeoutMs}. Give a non-negative integer of milliseconds.`);
   }
 
   const db = new Database(path, { create: true, strict: true });
