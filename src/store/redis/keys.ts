@@ -60,6 +60,10 @@ export class RedisKeys {
     return this.prefix + keySegments.token + tokenHash;
   }
 
+  returnCode(code: string): string {
+    return this.prefix + keySegments.returnCode + code;
+  }
+
   deadlines(): string {
     return this.prefix + keySegments.deadlines;
   }
