@@ -49,7 +49,8 @@ describe('redis store retention', () => {
 
     for (const key of [keys.challenge(challenge.id), keys.token(challenge.tokenHash), keys.returnCode(code)]) {
       const ttl = await ttlMs(key);
-      expect({ key, ttl: ttl > 58_000 && ttl <= 60_000 }).toEqual({ key, ttl: true });
+      expect(ttl).toBeGreaterThan(58_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
     }
   });
 
