@@ -7,6 +7,8 @@ import type { RedisUrlSettings } from './redis-url.ts';
 export interface RedisConnectionOptions {
   /** Maximum wait for a reply, connecting included, before a command fails as unavailable. */
   commandTimeoutMs: number;
+  /** `true` or TLS options for `rediss://`; `false` for plain TCP. */
+  tls: boolean | Bun.TLSOptions;
   /** Arguments placed before each script's own: prefix and retention times. */
   scriptArgs: readonly string[];
   logger: Logger;
@@ -44,7 +46,7 @@ export class RedisConnection {
       autoReconnect: false,
       enableOfflineQueue: false,
       enableAutoPipelining: true,
-      tls: settings.tls,
+      tls: options.tls,
     });
   }
 
