@@ -29,6 +29,12 @@ const transientReplyPrefixes = ['LOADING', 'BUSY', 'READONLY', 'MASTERDOWN', 'TR
  * client disconnected calls `connect()` itself, one attempt at a time, so the connection comes
  * back with the first command after Redis does. The store's expiry poller sends a command every
  * second, so that happens within about a second even without traffic.
+ *
+ * A connection that stays open but silent (a network partition without a reset) would make
+ * every command time out forever. Bun's `idleTimeout` closes a connection when the server has
+ * sent nothing for that long, and the next command then connects again. The poller's replies
+ * keep a healthy connection busy, so the idle timeout only fires on a silent server, or after
+ * an idle period when the poller is turned off.
  */
 export class RedisConnection {
   private readonly client: RedisClient;
@@ -43,6 +49,7 @@ export class RedisConnection {
   ) {
     this.client = new RedisClient(settings.clientUrl, {
       connectionTimeout: options.commandTimeoutMs,
+      idleTimeout: Math.max(10_000, options.commandTimeoutMs * 4),
       autoReconnect: false,
       enableOfflineQueue: false,
       enableAutoPipelining: true,

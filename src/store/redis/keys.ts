@@ -8,7 +8,7 @@ export const keySegments = {
   challenge: 'chl:',
   /** String per page-token hash: the challenge id. */
   token: 'tok:',
-  /** String per return code: the id of the live challenge that holds it. */
+  /** String per return code: the id of the live challenge that uses it. */
   returnCode: 'code:',
   /** Sorted set of pending challenge ids, scored by `expiresAt`. Its size is the pending count. */
   deadlines: 'deadlines',

@@ -57,7 +57,7 @@ return redis.call('HGETALL', key_challenge(id))
 
 /**
  * Counts one attempt. A right answer takes the first return code candidate that no live
- * challenge holds; when every candidate is taken nothing changes and the caller retries with new
+ * challenge uses. When every candidate is taken, nothing changes and the caller retries with new
  * ones.
  *
  * ARGS: id, outcome (right|wrong), now, now ISO, event time, event time ISO, code candidates….
@@ -112,7 +112,7 @@ return { 'canceled', to_flat(c) }
 
 /**
  * Compares the return code through SHA-1 digests salted with a random nonce, so that the time the
- * comparison takes says nothing about how much of the code matched.
+ * comparison takes reveals nothing about how much of the code matched.
  *
  * ARGS: tenant id, id, code, now, window in ms, nonce.
  * Returns {'not_found'} or {outcome, challenge hash}.

@@ -2,7 +2,7 @@ import { LuaScript } from './lua-script.ts';
 
 /**
  * Leases up to `limit` due pending events by moving each one's score in the due set to the end
- * of its lease. Another process that runs this script sees the new score and skips the event
+ * of its lease. Another process that runs this script reads the new score and skips the event
  * until the lease lapses.
  *
  * ARGS: now, limit, lease end. Returns the leased event hashes.
