@@ -25,9 +25,9 @@ describe('redis store retention', () => {
     admin.close();
   });
 
-  async function open(retentionSeconds: number, eventRetentionSeconds: number): Promise<void> {
+  async function open(retentionSeconds: number, eventRetentionSeconds: number, expiryIntervalMs = 0): Promise<void> {
     keys = new RedisKeys(uniquePrefix());
-    store = await openRedisStore(localRedisUrl, { retentionSeconds, eventRetentionSeconds, prefix: keys.prefix, expiryIntervalMs: 0 });
+    store = await openRedisStore(localRedisUrl, { retentionSeconds, eventRetentionSeconds, prefix: keys.prefix, expiryIntervalMs });
   }
 
   const ttlMs = async (key: string) => Number(await admin.send('PTTL', [key]));
@@ -38,6 +38,19 @@ describe('redis store retention', () => {
     await store.createChallenge(challenge, roomy, Date.now());
     expect(await ttlMs(keys.challenge(challenge.id))).toBe(-1);
     expect(await ttlMs(keys.token(challenge.tokenHash))).toBe(-1);
+  });
+
+  test('poller expires due challenges', async () => {
+    await open(60, 3600, 100);
+    const challenge = makeChallenge({ expiresAt: Date.now() + 50 });
+    await store.createChallenge(challenge, roomy, Date.now());
+
+    await Bun.sleep(300);
+
+    expect((await store.findChallenge('tenant-a', challenge.id))?.status).toBe('expired');
+    expect(await store.countPending()).toBe(0);
+    const events = await store.listEvents('tenant-a', { challengeId: challenge.id, limit: 10 });
+    expect(events.map((event) => event.type)).toEqual(['challenge.expired']);
   });
 
   test('finished challenge keys get retention TTL', async () => {

@@ -3,7 +3,6 @@ import { generateReturnCode } from '../../challenge/return-code.ts';
 import { generateEventId, type DeliveryAttempt, type EventRecord } from '../../events/event.ts';
 import type { Logger } from '../../log/logger.ts';
 import { randomBase64Url } from '../../security/random.ts';
-import { StoreUnavailableError } from '../store-errors.ts';
 import type {
   ApiKeyRecord,
   AttemptResult,
@@ -19,6 +18,7 @@ import type {
   RateLimitHit,
 } from '../store.ts';
 import type { RedisConnection } from './connection.ts';
+import { ExpiryPoller } from './expiry-poller.ts';
 import type { RedisKeys } from './keys.ts';
 import {
   apiKeyFromFields,
@@ -70,18 +70,13 @@ export interface RedisStoreParts {
 export class RedisStore implements ChallengeStore {
   private readonly connection: RedisConnection;
   private readonly keys: RedisKeys;
-  private readonly logger: Logger;
-  private expiryTimer: ReturnType<typeof setInterval> | null = null;
-  private expiryRun: Promise<void> | null = null;
-  private expiryErrors = 0;
+  private readonly expiryPoller: ExpiryPoller | null = null;
 
   constructor(parts: RedisStoreParts) {
     this.connection = parts.connection;
     this.keys = parts.keys;
-    this.logger = parts.logger;
     if (parts.expiryIntervalMs > 0) {
-      this.expiryTimer = setInterval(() => this.runExpiry(), parts.expiryIntervalMs);
-      this.expiryTimer.unref?.();
+      this.expiryPoller = new ExpiryPoller((now) => this.expireDue(now), parts.expiryIntervalMs, parts.logger);
     }
   }
 
@@ -351,43 +346,13 @@ export class RedisStore implements ChallengeStore {
 
   /** Stops the expiry poller, waits for a run in progress, then closes the connection. */
   async close(): Promise<void> {
-    if (this.expiryTimer !== null) clearInterval(this.expiryTimer);
-    this.expiryTimer = null;
-    await this.expiryRun;
+    await this.expiryPoller?.stop();
     this.connection.close();
   }
 
   private async readEvent(id: string): Promise<EventRecord | null> {
     const fields = toHashFields(await this.connection.send('HGETALL', [this.keys.event(id)]));
     return fields === null ? null : eventFromFields(fields);
-  }
-
-  /** Starts one expiry run, unless the previous run is still going. */
-  private runExpiry(): void {
-    if (this.expiryRun !== null) return;
-    this.expiryRun = this.expireDue(Date.now())
-      .then(() => {
-        this.expiryErrors = 0;
-      })
-      .catch((error: unknown) => this.noteExpiryError(error))
-      .finally(() => {
-        this.expiryRun = null;
-      });
-  }
-
-  /**
-   * Logs a failed expiry run. Outages are not logged here because the connection already logs
-   * them. Other errors are bugs: the first is logged, then every 60th, so a broken poller cannot
-   * flood the log.
-   */
-  private noteExpiryError(error: unknown): void {
-    if (error instanceof StoreUnavailableError) return;
-    this.expiryErrors += 1;
-    if (this.expiryErrors % 60 !== 1) return;
-    this.logger.error('expiring due challenges failed', {
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      failures: this.expiryErrors,
-    });
   }
 }
 
