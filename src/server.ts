@@ -9,7 +9,7 @@ import type { Logger } from './log/logger.ts';
 import { sha256 } from './security/digest.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
-import { MemoryStore } from './store/memory-store.ts';
+import { describeStore, openStore } from './store/open-store.ts';
 import type { ChallengeStore } from './store/store.ts';
 import { version } from './version.ts';
 import { createWebApp } from './web/app.tsx';
@@ -48,7 +48,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const apiKeys: ApiKeyRecord[] = [{ keyHash: sha256(apiKey), tenantId: 'default' }];
 
   const signingSecret = config.webhookSecret ?? deriveSigningSecret(secret);
-  const store = new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
+  const store = await openStore(config, logger);
+  logger.info('store opened', { store: describeStore(config.store) });
   const service = new ChallengeService({
     store,
     secret,

@@ -4,6 +4,7 @@ import type { ChallengeService } from '../challenge/challenge-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { buildProblem, problemResponse } from '../errors/problem.ts';
 import { toAppError } from '../http/error-mapping.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { requestIdOf } from '../http/request-context.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ChallengeStore } from '../store/store.ts';
@@ -53,6 +54,9 @@ export function createApiApp(options: ApiAppOptions) {
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(code),
         });
         return problemResponse(buildProblem('internal_error', 'askgate could not complete the request. Try again; if it persists, report the request_id to the operator.', requestId));
+      }
+      if (error instanceof StoreUnavailableError) {
+        options.logger.warn('request failed: store unavailable', { request_id: requestId, reason: error.reason });
       }
       const headers: Record<string, string> = {};
       if (appError.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="askgate"';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { phoneToDigits } from '../challenge/phone.ts';
+import { InvalidRedisUrlError, maskRedisUrl, parseRedisUrl } from '../store/redis/redis-url.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
 import {
@@ -119,7 +120,7 @@ export const optionSpecs = {
   },
   store: {
     key: 'store', env: 'ASKGATE_STORE', flag: 'store',
-    description: 'Where challenges live: memory (default).', unit: 'URI', parse: parseStore,
+    description: 'Where state lives: memory (default, lost on restart), sqlite:<path> (one node that restarts), or redis://[:password@]host:port/db and rediss://… (several nodes).', unit: 'URI', parse: parseStore,
   },
   webhookUrl: {
     key: 'webhookUrl', env: 'ASKGATE_WEBHOOK_URL', flag: 'webhook-url',
@@ -194,6 +195,12 @@ export function loadConfig(
     );
   }
   const tls = loadTls(raw.tlsCert ?? null, raw.tlsKey ?? null, cwd);
+  const store = raw.store ?? 'memory';
+  if (store !== 'memory' && raw.secret === undefined) {
+    throw new ConfigError(
+      'ASKGATE_SECRET is required with a durable store, because stored answer hashes and page links must stay valid across restarts. Generate one with: openssl rand -base64 48',
+    );
+  }
 
   return {
     host,
@@ -210,7 +217,7 @@ export function loadConfig(
     apiKey: raw.apiKey ?? null,
     secret: raw.secret ?? null,
     tls,
-    store: raw.store ?? 'memory',
+    store,
     webhookUrl: raw.webhookUrl ?? null,
     webhookSecret: raw.webhookSecret ?? null,
     whatsappDigits: raw.whatsappNumber ?? null,
@@ -354,5 +361,20 @@ function parseHostList(raw: string, source: string): string[] {
 
 function parseStore(raw: string, source: string): string {
   if (raw === 'memory') return raw;
-  throw new ConfigError(`${source}="${raw}" is not supported by this version. Use memory.`);
+  if (raw.startsWith('sqlite:')) {
+    if (raw.length === 'sqlite:'.length) {
+      throw new ConfigError(`${source}="sqlite:" has no file path. Use sqlite:<path>, for example sqlite:/var/lib/askgate/askgate.db.`);
+    }
+    return raw;
+  }
+  if (raw.startsWith('redis://') || raw.startsWith('rediss://')) {
+    try {
+      parseRedisUrl(raw);
+    } catch (error) {
+      if (error instanceof InvalidRedisUrlError) throw new ConfigError(`${source}: ${error.message}`);
+      throw error;
+    }
+    return raw;
+  }
+  throw new ConfigError(`${source}="${maskRedisUrl(raw)}" is not a store. Use memory, sqlite:<path>, redis://[:password@]host:port/db or rediss://… for Redis over TLS.`);
 }

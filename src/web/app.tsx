@@ -9,6 +9,7 @@ import type { ChallengeService } from '../challenge/challenge-service.ts';
 import type { Locale } from '../config/config.ts';
 import { buildDeepLink, fillReturnMessage } from '../delivery/deep-link.ts';
 import { requestIdOf } from '../http/request-context.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { pageContentSecurityPolicy } from '../http/security-headers.ts';
 import type { Logger } from '../log/logger.ts';
 import { constantTimeEqual, hmacSha256 } from '../security/digest.ts';
@@ -98,6 +99,12 @@ export function createWebApp(options: WebAppOptions) {
       const locale = localeFor(request, null);
       if (code === 'NOT_FOUND') return messagePage(locale, 'notFound.title', 'notFound.body', 404);
       if (code === 'PARSE' || code === 'VALIDATION') return messagePage(locale, 'badRequest.title', 'badRequest.body', 400);
+      if (error instanceof StoreUnavailableError) {
+        logger.warn('page request failed: store unavailable', { request_id: requestIdOf(request), reason: error.reason });
+        const page = messagePage(locale, 'unavailable.title', 'unavailable.body', 503);
+        page.headers.set('retry-after', String(error.retryAfterSeconds ?? 2));
+        return page;
+      }
       logger.error('page request failed', {
         request_id: requestIdOf(request),
         error: error instanceof Error ? error.name : String(code),

@@ -23,6 +23,8 @@ export const en = {
   'blocked.body': 'For your safety, answer only on the page you opened from the chat. Open the link from the chat again.',
   'badRequest.title': 'Request not valid',
   'badRequest.body': 'Open the link from the chat again and answer on the page.',
+  'unavailable.title': 'Temporarily unavailable',
+  'unavailable.body': 'We cannot check answers right now. Please try again in a minute; your link still works.',
   'error.title': 'Something went wrong',
   'error.body': 'Please try again in a moment.',
   'success.title': 'Verified',

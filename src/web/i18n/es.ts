@@ -25,6 +25,8 @@ export const es: Record<MessageKey, string> = {
   'blocked.body': 'Por tu seguridad, responde solo en la página que abriste desde el chat. Abre de nuevo el enlace del chat.',
   'badRequest.title': 'Solicitud no válida',
   'badRequest.body': 'Abre de nuevo el enlace del chat y responde en la página.',
+  'unavailable.title': 'No disponible por el momento',
+  'unavailable.body': 'No podemos comprobar respuestas ahora. Inténtalo de nuevo en un minuto; tu enlace sigue funcionando.',
   'error.title': 'Algo salió mal',
   'error.body': 'Inténtalo de nuevo en un momento.',
   'success.title': 'Verificado',

@@ -25,6 +25,8 @@ export const pt: Record<MessageKey, string> = {
   'blocked.body': 'Para sua segurança, responda somente na página aberta pelo chat. Abra o link do chat de novo.',
   'badRequest.title': 'Solicitação inválida',
   'badRequest.body': 'Abra o link do chat de novo e responda na página.',
+  'unavailable.title': 'Indisponível no momento',
+  'unavailable.body': 'Não conseguimos verificar respostas agora. Tente de novo em um minuto; seu link continua valendo.',
   'error.title': 'Algo deu errado',
   'error.body': 'Tente de novo em instantes.',
   'success.title': 'Verificado',
