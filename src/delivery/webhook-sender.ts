@@ -52,6 +52,6 @@ function describeFailure(error: unknown, timedOut: boolean, timeoutMs: number): 
   if (timedOut) return `timed out after ${timeoutMs} ms`;
   if (error instanceof Error && error.name === 'AbortError') return 'aborted at shutdown';
   const code = (error as { code?: unknown }).code;
-  // Bun's messages may quote the URL, which can carry a token of the receiver; only the code is kept.
+  // Bun 1.4's fetch errors carry the URL in `path`, and a URL can hold a token of the receiver, so only the code is kept.
   return typeof code === 'string' ? `request failed: ${code}` : `request failed: ${error instanceof Error ? error.name : 'unknown error'}`;
 }

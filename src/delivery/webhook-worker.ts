@@ -167,9 +167,10 @@ export class WebhookWorker {
   }
 
   private async deliver(event: EventRecord, shutdown: AbortSignal): Promise<void> {
+    // Stores lease only events that have a webhook URL.
+    if (event.webhookUrl === null) return;
     const log = this.logger.child({ event_id: event.id, challenge_id: event.challengeId, tenant: event.tenantId });
     const tryNumber = event.attempts.length + 1;
-    if (event.webhookUrl === null) return;
 
     const attempt = await sendWebhook(event.webhookUrl, event.id, event.body, {
       secrets: this.options.signingSecrets(),
