@@ -11,6 +11,7 @@ import type { ChallengeStore } from '../store/store.ts';
 import { authenticate, type ApiKeyRecord } from './auth.ts';
 import { docsRoutes } from './docs.ts';
 import { challengeRoutes } from './routes/challenges.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface ApiAppOptions {
   service: ChallengeService;
@@ -19,6 +20,8 @@ export interface ApiAppOptions {
   publicUrl: string;
   logger: Logger;
   version: string;
+  /** Called after an event was made due again, so that delivery starts at once. */
+  onRedeliver?: () => void;
 }
 
 const description = `askgate lets a chat bot ask a customer a known question on a one-time web page instead of
@@ -71,6 +74,7 @@ export function createApiApp(options: ApiAppOptions) {
           info: { title: 'askgate API', version: options.version, description },
           tags: [
             { name: 'challenges', description: 'Create, read and cancel verification challenges.' },
+            { name: 'events', description: 'Result events: the webhook delivery log, polling and redelivery.' },
             { name: 'health', description: 'Liveness and readiness for load balancers.' },
           ],
           components: {
@@ -87,7 +91,8 @@ export function createApiApp(options: ApiAppOptions) {
     .get('/readyz', () => ({ status: 'ready' }), {
       detail: { summary: 'Readiness', description: 'Returns 200 when the store can be reached.', tags: ['health'] },
     })
-    .use(challengeRoutes({ service: options.service, store: options.store, publicUrl: options.publicUrl, tenantOf }));
+    .use(challengeRoutes({ service: options.service, store: options.store, publicUrl: options.publicUrl, tenantOf }))
+    .use(eventRoutes({ store: options.store, tenantOf, onRedeliver: options.onRedeliver }));
 }
 
 export type ApiApp = ReturnType<typeof createApiApp>;

@@ -48,6 +48,7 @@ export const createChallengeBody = t.Object(
     max_attempts: t.Optional(Type.Integer({ minimum: 1, maximum: limits.maxAttempts, description: 'Wrong answers allowed before the challenge fails (1 to 10, default 3).', examples: [3] })),
     locale: t.Optional(t.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35, description: 'Page language as a BCP 47 tag (en, es, pt, pt-BR…). Default: the browser\'s Accept-Language.', examples: ['es'] })),
     metadata: t.Optional(t.Record(t.String(), metadataValue, { description: 'Up to 20 keys of your own, returned in GET and events. Values: strings up to 500 characters, numbers, booleans or null.', examples: [{ conversation: 'abc' }] })),
+    webhook_url: t.Optional(t.String({ minLength: 1, maxLength: limits.webhookUrlLength, description: 'http(s) URL that receives this challenge\'s event instead of ASKGATE_WEBHOOK_URL. Accepted only when its host is on ASKGATE_WEBHOOK_URL_HOSTS (default: none, so the field is rejected with 400).', examples: ['https://bot.example.com/askgate/events'] })),
   },
   { additionalProperties: false },
 );
@@ -72,7 +73,20 @@ export const challengeView = t.Object({
   expires_at: t.String({ format: 'date-time' }),
   completed_at: t.Optional(t.String({ format: 'date-time', description: 'When the challenge reached its final state.' })),
   return_code: t.Optional(t.String({ description: 'Present when passed: the code in the customer\'s return message.' })),
+  confirmed_at: t.Optional(t.String({ format: 'date-time', description: 'When the bot confirmed the return code through POST /v1/challenges/{id}/confirm.' })),
   metadata: t.Record(t.String(), metadataValue),
+});
+
+export const confirmBody = t.Object(
+  {
+    code: t.String({ minLength: 1, maxLength: limits.returnCodeInputLength, description: 'The return code found in the customer\'s chat message. Compared without case and whitespace.', examples: ['K7P2QXA'] }),
+  },
+  { additionalProperties: false },
+);
+
+export const confirmResult = t.Object({
+  confirmed: t.Literal(true),
+  challenge: challengeView,
 });
 
 export const problemModel = t.Object(

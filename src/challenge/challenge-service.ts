@@ -24,8 +24,17 @@ export interface ChallengeServiceOptions {
   createLimits: CreateLimits;
   /** Receiver of events for challenges that name none; null when events are only polled. */
   defaultWebhookUrl: string | null;
+  /** Hosts that a per-challenge webhook_url may point to; empty or absent rejects every one. */
+  webhookUrlHosts?: readonly string[];
+  /** How long after passing a return code can be confirmed (default 900). */
+  confirmWindowSeconds?: number;
+  /** Called after a change that stored an event, so that delivery can start at once. */
+  onEventStored?: () => void;
   now?: () => number;
 }
+
+/** Confirmation tries allowed per challenge and window; a right code resets the count. */
+export const confirmRateLimit = { tries: 5, windowSeconds: 900 } as const;
 
 /** What happened to one page submission. */
 export type SubmissionResult =
@@ -84,13 +93,14 @@ export class ChallengeService {
       completedAt: null,
       returnCode: null,
       confirmedAt: null,
-      webhookUrl: this.options.defaultWebhookUrl,
+      webhookUrl: this.chooseWebhookUrl(input),
     };
     const result = await this.options.store.createChallenge(challenge, this.options.createLimits, createdAt);
     if (!result.created) {
       this.options.logger.warn('challenge rejected: pending limit reached', { tenant: tenantId, max_pending: this.options.createLimits.maxPendingTotal });
       throw new AppError('rate_limited', `askgate holds the maximum of ${this.options.createLimits.maxPendingTotal} pending challenges. Retry when some have finished.`, { retryAfterSeconds: 5 });
     }
+    if (result.replaced.length > 0) this.options.onEventStored?.();
     const log = this.options.logger.child({ tenant: tenantId });
     for (const older of result.replaced) {
       log.info('challenge canceled: replaced by a newer challenge for the same client', { challenge_id: older.id, replaced_by: id });
@@ -118,8 +128,50 @@ export class ChallengeService {
     if (result.outcome === 'not_pending') {
       throw new AppError('challenge_not_pending', `Challenge ${id} is already ${result.challenge.status} and cannot be canceled.`);
     }
+    this.options.onEventStored?.();
     this.options.logger.info('challenge canceled', { tenant: tenantId, challenge_id: id });
     return result.challenge;
+  }
+
+  /**
+   * Marks a passed challenge confirmed when `code` is its return code. The code is compared
+   * without whitespace and case, because customers may retype it. Every try counts against a
+   * per-challenge limit before the code is compared, so the limit cannot be probed with a right
+   * code.
+   */
+  async confirm(tenantId: string, id: string, code: string): Promise<Challenge> {
+    await this.find(tenantId, id);
+
+    const limitKey = `confirm:${tenantId}:${id}`;
+    const hit = await this.options.store.hitRateLimit(limitKey, confirmRateLimit.tries, confirmRateLimit.windowSeconds, this.now());
+    const log = this.options.logger.child({ tenant: tenantId, challenge_id: id });
+    if (!hit.allowed) {
+      log.warn('confirmation rejected: too many tries', { tries: hit.count });
+      throw new AppError('rate_limited', `Too many confirmation tries for challenge ${id}: at most ${confirmRateLimit.tries} in ${confirmRateLimit.windowSeconds / 60} minutes. Retry after ${hit.retryAfterSeconds} seconds.`, {
+        retryAfterSeconds: hit.retryAfterSeconds,
+      });
+    }
+
+    const windowSeconds = this.options.confirmWindowSeconds ?? 900;
+    const normalised = code.replace(/\s+/g, '').toUpperCase();
+    const result = await this.options.store.confirmReturnCode(tenantId, id, normalised, this.now(), windowSeconds * 1000);
+    switch (result.outcome) {
+      case 'confirmed':
+        await this.options.store.resetRateLimit(limitKey);
+        log.info('return code confirmed');
+        return result.challenge;
+      case 'mismatch':
+        log.warn('return code mismatch', { tries: hit.count });
+        throw new AppError('return_code_mismatch', `The code does not match the return code of challenge ${id}. Check the code in the customer's message; ${confirmRateLimit.tries - hit.count} tries are left in this window.`);
+      case 'already_confirmed':
+        throw new AppError('already_confirmed', `Challenge ${id} was already confirmed; a return code confirms once.`);
+      case 'not_passed':
+        throw new AppError('challenge_not_passed', `Challenge ${id} is ${result.challenge.status}; only a passed challenge has a return code to confirm.`);
+      case 'window_closed':
+        throw new AppError('confirm_window_closed', `The confirmation window of challenge ${id} closed ${windowSeconds} seconds after it passed. Start a new challenge.`);
+      case 'not_found':
+        throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
+    }
   }
 
   async findByPageToken(pageToken: string): Promise<Challenge | null> {
@@ -145,6 +197,7 @@ export class ChallengeService {
     }
 
     const updated = result.challenge;
+    if (updated.status !== 'pending') this.options.onEventStored?.();
     const log = this.options.logger.child({ tenant: updated.tenantId, challenge_id: updated.id });
     if (updated.status === 'passed') {
       log.info('challenge passed', { attempts: updated.attempts });
@@ -192,6 +245,31 @@ export class ChallengeService {
     );
     if (verdicts.includes('unavailable')) return 'unavailable';
     return verdicts.every((verdict) => verdict === 'valid') ? 'valid' : 'invalid';
+  }
+
+  private chooseWebhookUrl(input: CreateChallengeInput): string | null {
+    if (input.webhook_url === undefined) return this.options.defaultWebhookUrl;
+
+    const hosts = this.options.webhookUrlHosts ?? [];
+    if (hosts.length === 0) {
+      throw invalidField('webhook_url', 'is not accepted because the operator allows no per-challenge webhook URL (ASKGATE_WEBHOOK_URL_HOSTS is empty); omit it to use ASKGATE_WEBHOOK_URL');
+    }
+    let url: URL;
+    try {
+      url = new URL(input.webhook_url);
+    } catch {
+      throw invalidField('webhook_url', 'must be an absolute http:// or https:// URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw invalidField('webhook_url', 'must be an absolute http:// or https:// URL');
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw invalidField('webhook_url', 'must not contain a user name or password');
+    }
+    if (!hosts.includes(url.hostname.toLowerCase())) {
+      throw invalidField('webhook_url', 'must point to a host the operator allows (ASKGATE_WEBHOOK_URL_HOSTS)');
+    }
+    return input.webhook_url;
   }
 
   private chooseVerifier(input: CreateChallengeInput, questions: QuestionInput[]): Verifier {

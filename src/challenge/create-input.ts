@@ -31,6 +31,7 @@ export interface CreateChallengeInput {
   max_attempts?: number;
   locale?: string;
   metadata?: Record<string, MetadataValue>;
+  webhook_url?: string;
 }
 
 export const limits = {
@@ -47,4 +48,6 @@ export const limits = {
   maxExpiresInSeconds: 86400,
   maxAttempts: 10,
   defaultMaxAttempts: 3,
+  webhookUrlLength: 2048,
+  returnCodeInputLength: 64,
 } as const;

@@ -36,6 +36,19 @@ export interface Config {
   store: string;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** The secret being retired; it signs too until `webhookSecretPreviousUntil`. */
+  webhookSecretPrevious: string | null;
+  /** Epoch milliseconds; null when no rotation is under way. */
+  webhookSecretPreviousUntil: number | null;
+  /** Hosts that a per-challenge webhook_url may point to; empty rejects every override. */
+  webhookUrlHosts: string[];
+  webhookTimeoutMs: number;
+  /** Delays before the second, third… try, in seconds; the event is dead after the last. */
+  webhookRetryScheduleSeconds: number[];
+  /** How long a stop waits for deliveries in flight. */
+  shutdownGraceMs: number;
+  /** How long after passing a return code can be confirmed. */
+  confirmWindowSeconds: number;
   whatsappDigits: string | null;
   returnUrlHosts: string[];
   validationUrlHosts: string[];
@@ -131,6 +144,41 @@ export const optionSpecs = {
     description: 'Signing secret for events and validation calls, in whsec_<base64> form.',
     unit: 'text', parse: parseWebhookSecret,
   },
+  webhookSecretPrevious: {
+    key: 'webhookSecretPrevious', env: 'ASKGATE_WEBHOOK_SECRET_PREVIOUS', flag: 'webhook-secret-previous', secret: true,
+    description: 'Signing secret being rotated out (whsec_…); it signs alongside the new one until ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL.',
+    unit: 'text', parse: parseWebhookSecret,
+  },
+  webhookSecretPreviousUntil: {
+    key: 'webhookSecretPreviousUntil', env: 'ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL', flag: 'webhook-secret-previous-until',
+    description: 'End of the rotation window, as an ISO 8601 time with a time zone (2026-05-01T12:00:00Z).',
+    unit: 'time', parse: parseIsoTime,
+  },
+  webhookUrlHosts: {
+    key: 'webhookUrlHosts', env: 'ASKGATE_WEBHOOK_URL_HOSTS', flag: 'webhook-url-hosts',
+    description: 'Comma-separated host names that a per-challenge webhook_url may point to (default none: webhook_url is rejected).',
+    unit: 'hosts', parse: parseHostList,
+  },
+  webhookTimeoutMs: {
+    key: 'webhookTimeoutMs', env: 'ASKGATE_WEBHOOK_TIMEOUT_MS', flag: 'webhook-timeout-ms',
+    description: 'How long one event delivery may take before it counts as failed (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(100, 60000, 'milliseconds'),
+  },
+  webhookRetryScheduleSeconds: {
+    key: 'webhookRetryScheduleSeconds', env: 'ASKGATE_WEBHOOK_RETRY_SCHEDULE', flag: 'webhook-retry-schedule',
+    description: 'Comma-separated delays between delivery tries, each varied by up to 20% (default 5,300,1800,7200,18000,36000).',
+    unit: 'seconds', parse: parseRetrySchedule,
+  },
+  shutdownGraceMs: {
+    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
+    description: 'How long SIGTERM or SIGINT waits for event deliveries in flight (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
+  },
+  confirmWindowSeconds: {
+    key: 'confirmWindowSeconds', env: 'ASKGATE_CONFIRM_WINDOW', flag: 'confirm-window',
+    description: 'How long after a challenge passed its return code can be confirmed (default 900).',
+    unit: 'seconds', parse: parseIntegerInRange(1, 86400, 'seconds'),
+  },
   whatsappNumber: {
     key: 'whatsappNumber', env: 'ASKGATE_WHATSAPP_NUMBER', flag: 'whatsapp-number',
     description: 'Default WhatsApp number (E.164) to return to when a challenge gives no return target.',
@@ -220,6 +268,12 @@ export function loadConfig(
     store,
     webhookUrl: raw.webhookUrl ?? null,
     webhookSecret: raw.webhookSecret ?? null,
+    ...webhookRotation(raw),
+    webhookUrlHosts: raw.webhookUrlHosts ?? [],
+    webhookTimeoutMs: raw.webhookTimeoutMs ?? 10000,
+    webhookRetryScheduleSeconds: raw.webhookRetryScheduleSeconds ?? [5, 300, 1800, 7200, 18000, 36000],
+    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
+    confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
     validationUrlHosts: raw.validationUrlHosts ?? [],
@@ -339,6 +393,41 @@ function parseWebhookSecret(raw: string, source: string): string {
     throw new ConfigError(`${source} must look like whsec_ followed by at least 24 bytes in base64.`);
   }
   return raw;
+}
+
+/** Checks that a rotation names both the old secret and its end, next to a current secret. */
+function webhookRotation(raw: Raw): Pick<Config, 'webhookSecretPrevious' | 'webhookSecretPreviousUntil'> {
+  const previous = raw.webhookSecretPrevious ?? null;
+  const until = raw.webhookSecretPreviousUntil ?? null;
+  if (previous === null && until === null) return { webhookSecretPrevious: null, webhookSecretPreviousUntil: null };
+  if (previous === null) {
+    throw new ConfigError('ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL is set but ASKGATE_WEBHOOK_SECRET_PREVIOUS is not. Set both during a rotation, or neither.');
+  }
+  if (until === null) {
+    throw new ConfigError('ASKGATE_WEBHOOK_SECRET_PREVIOUS is set but ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL is not. Set the time when the old secret stops signing.');
+  }
+  if (raw.webhookSecret === undefined) {
+    throw new ConfigError('ASKGATE_WEBHOOK_SECRET_PREVIOUS is set but ASKGATE_WEBHOOK_SECRET is not. Set the new secret in ASKGATE_WEBHOOK_SECRET.');
+  }
+  return { webhookSecretPrevious: previous, webhookSecretPreviousUntil: until };
+}
+
+function parseIsoTime(raw: string, source: string): number {
+  const pattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const epochMs = Date.parse(raw);
+  if (!pattern.test(raw) || Number.isNaN(epochMs)) {
+    throw new ConfigError(`${source}="${raw}" is not an ISO 8601 time with a time zone. Use for example 2026-05-01T12:00:00Z.`);
+  }
+  return epochMs;
+}
+
+function parseRetrySchedule(raw: string, source: string): number[] {
+  const parts = raw.split(',').map((part) => part.trim());
+  const valid = parts.length <= 20 && parts.every((part) => /^\d{1,6}$/.test(part) && Number(part) >= 1 && Number(part) <= 604800);
+  if (!valid) {
+    throw new ConfigError(`${source}="${raw}" is not valid. List up to 20 delays in whole seconds from 1 to 604800, separated by commas, for example 5,300,1800.`);
+  }
+  return parts.map(Number);
 }
 
 function parseWhatsappNumber(raw: string, source: string): string {
