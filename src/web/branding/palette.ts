@@ -1,0 +1,18 @@
+/**
+ * Colours of page.css that a tenant's accent colour is checked against. page.css must use the
+ * same values; a test compares them.
+ */
+export const lightPalette = {
+  /** Background of the card that holds the form. */
+  card: '#ffffff',
+  /** Text on buttons, drawn on the accent colour. */
+  buttonText: '#ffffff',
+} as const;
+
+export const darkPalette = {
+  card: '#1c1f24',
+} as const;
+
+/** WCAG 2.2 minimums: 4.5:1 for normal text (1.4.3), 3:1 for user interface components (1.4.11). */
+export const minimumTextContrast = 4.5;
+export const minimumComponentContrast = 3;
