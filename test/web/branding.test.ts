@@ -170,6 +170,8 @@ describe('theme colours', () => {
     expect(light).toContain(`--card: ${lightPalette.card};`);
     expect(light).toContain(`--accent-text: ${lightPalette.buttonText};`);
     expect(dark).toContain(`--card: ${darkPalette.card};`);
+    expect(dark).toContain(`--accent: ${darkPalette.accent};`);
+    expect(dark).toContain(`--accent-text: ${darkPalette.buttonText};`);
   });
 
   test('contrast ratio matches WCAG examples', () => {
@@ -182,14 +184,14 @@ describe('theme colours', () => {
 
   test('dark theme keeps a dim accent out', () => {
     const css = buildThemeStylesheet('#0b6e4f');
-    expect(css).toContain('--accent:#0b6e4f');
-    expect(css).not.toContain('prefers-color-scheme');
+    expect(css).toContain(':root{--accent:#0b6e4f;--accent-text:#ffffff}');
+    expect(css).toContain(`@media (prefers-color-scheme:dark){:root{--accent:${darkPalette.accent};--accent-text:${darkPalette.buttonText}}}`);
   });
 
   test('dark theme takes a bright accent', () => {
     // #d0006f is 5.4:1 on white and 3.1:1 on the dark card.
     const css = buildThemeStylesheet('#d0006f');
-    expect(css).toContain('prefers-color-scheme:dark');
+    expect(css).toContain('@media (prefers-color-scheme:dark){:root{--accent:#d0006f;--accent-text:#ffffff}}');
     expect(contrastRatio(parseHexColor('#d0006f')!, parseHexColor(darkPalette.card)!)).toBeGreaterThanOrEqual(3);
   });
 });
