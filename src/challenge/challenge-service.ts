@@ -170,7 +170,7 @@ export class ChallengeService {
     return { kind: 'wrong', challenge: updated };
   }
 
-  /** `answers` holds what the customer typed, `normalised` the same answers normalised by type. */
+  /** `answers` are the values as the customer typed them, `normalised` the same values normalised by type. */
   private async check(challenge: Challenge, answers: Record<string, string>, normalised: Record<string, string>): Promise<CallbackVerdict> {
     if (challenge.verifier.kind === 'hash') {
       let allRight = true;

@@ -40,10 +40,10 @@ const maxFileBytes = 1024 * 1024;
  *     { "<tenant id>": { "display_name": "…", "accent_color": "#0b6e4f",
  *                        "logo": "logos/acme.svg", "messages": { "es": { "question.heading": "…" } } } }
  *
- * Every key is optional. A logo path is relative to the file's folder. Throws ConfigError,
- * naming the file and the key, for unknown keys, locales or message keys, a message that drops
- * or adds a placeholder, an accent colour with too little contrast, and a logo that is not PNG,
- * SVG or WebP or is larger than 64 KB.
+ * Every key is optional, and a logo path is relative to the file's folder. Throws ConfigError
+ * naming the file and the key for unknown keys, locales or message keys and for a message that
+ * drops or adds a placeholder. It also rejects an accent colour with too little contrast and a
+ * logo that is not PNG, SVG or WebP or is larger than 64 KB.
  */
 export function loadTenantsFile(path: string, source: string): TenantDirectory {
   const where = `${source}=${path}`;

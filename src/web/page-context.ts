@@ -6,7 +6,7 @@ import { resolvePageLanguage, textDirection, translator, type Translate } from '
 import { dateOrderFor } from './i18n/date-order.ts';
 import type { PageBrand } from './pages/layout.tsx';
 
-/** What every page needs to know about its reader and its tenant. */
+/** The reader's language and the tenant's branding, which every page needs. */
 export interface PageContext {
   locale: Locale;
   dir: 'ltr' | 'rtl';

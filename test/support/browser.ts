@@ -2,7 +2,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 
 /**
  * Flags for the system Chromium. The host resolver rule makes every name except 127.0.0.1 fail
- * to resolve, so a page can reach nothing but the askgate under test; the other flags stop
+ * to resolve, so a page can reach nothing but the askgate under test. The other flags stop
  * Chromium's own background traffic.
  */
 export const chromiumArgs = [

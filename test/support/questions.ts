@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 
 let clientSerial = 0;
 
-/** A client_id not used before in this process, so that no challenge replaces another. */
+/** Returns a client_id not used before in this process, so that no challenge replaces another. */
 export function freshClientId(prefix: string): string {
   clientSerial += 1;
   return `${prefix}-${process.pid}-${clientSerial}`;

@@ -12,7 +12,7 @@ export const webpBytes = Buffer.concat([Buffer.from('RIFF'), Buffer.from([26, 0,
 export const svgText =
   '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><script>document.title="ran"</script><rect width="120" height="40" rx="6" fill="#0b6e4f"/></svg>\n';
 
-/** A temporary folder for tenants files and logos, removed by `remove`. */
+/** Creates a temporary folder for tenants files and logos, removed by `remove`. */
 export function makeTenantFolder(): { dir: string; write: (name: string, content: string | Uint8Array) => string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'askgate-tenants-'));
   return {

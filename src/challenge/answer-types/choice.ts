@@ -27,7 +27,7 @@ export function shuffleChoices(options: readonly ChoiceOption[]): ChoiceOption[]
   return shuffled;
 }
 
-/** A uniform random integer in [0, bound), by rejection sampling over 32-bit values. */
+/** Returns a uniform random integer in [0, bound), by rejection sampling over 32-bit values. */
 export function randomBelow(bound: number): number {
   const limit = 2 ** 32 - (2 ** 32 % bound);
   const buffer = new Uint32Array(1);

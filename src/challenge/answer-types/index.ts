@@ -7,7 +7,7 @@ import { normaliseText } from './text.ts';
 export const questionTypes = ['text', 'number', 'pin', 'date', 'choice'] as const;
 export type QuestionType = (typeof questionTypes)[number];
 
-/** What normalisation needs to know about a question: its type and, for `choice`, its options. */
+/** The parts of a question that normalisation reads: its type and, for `choice`, its options. */
 export interface TypedQuestion {
   type: QuestionType;
   choices?: readonly ChoiceOption[];

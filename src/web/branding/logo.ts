@@ -10,8 +10,8 @@ export type LogoExtension = keyof typeof logoContentTypes;
 export const maxLogoBytes = 64 * 1024;
 
 /**
- * Policy sent with an SVG logo. An SVG opened on its own is a document that could run script;
- * this policy blocks script and every load while keeping the inline styles SVG files often use.
+ * Policy sent with an SVG logo. Opened on its own, an SVG is a document that could run script, so
+ * this policy blocks script and every load. It keeps inline styles, which SVG files often use.
  */
 export const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
 

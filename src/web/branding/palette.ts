@@ -3,7 +3,7 @@
  * same values; a test compares them.
  */
 export const lightPalette = {
-  /** Background of the card that holds the form. */
+  /** Background of the card that contains the form. */
   card: '#ffffff',
   /** Text on buttons, drawn on the accent colour. */
   buttonText: '#ffffff',

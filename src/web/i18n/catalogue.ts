@@ -30,7 +30,7 @@ export function translator(locale: Locale, overrides: MessageOverrides = {}): Tr
     (replaced[key] ?? catalogue[key]).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-/** The value of the `dir` attribute for a page in `locale`. */
+/** Returns the `dir` attribute value for a page in `locale`. */
 export function textDirection(locale: Locale): 'ltr' | 'rtl' {
   return rightToLeftLocales.has(locale) ? 'rtl' : 'ltr';
 }
@@ -78,7 +78,7 @@ export function resolvePageLanguage(challengeLocale: string | null, acceptLangua
   return { locale: fallback, region: null };
 }
 
-/** The locale part of resolvePageLanguage. */
+/** Returns only the locale that resolvePageLanguage picks. */
 export function resolveLocale(challengeLocale: string | null, acceptLanguage: string | null, fallback: Locale): Locale {
   return resolvePageLanguage(challengeLocale, acceptLanguage, fallback).locale;
 }

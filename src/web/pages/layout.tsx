@@ -18,16 +18,16 @@ export interface LayoutProps {
   dir: 'ltr' | 'rtl';
   title: string;
   brand: PageBrand;
-  /** Where to move by itself, for the success page. */
+  /** URL the page moves to by itself, for the success page. */
   refreshTo?: string;
   children?: JSX.Element | JSX.Element[];
 }
 
 /**
  * The HTML shell of every customer page: no script, stylesheets only from askgate itself.
- * The refresh, when given, has no delay: WCAG 2.2.1 (and axe-core's meta-refresh rule) rejects
- * a timed redirect, while an immediate one is a plain redirect that leaves the page, with its
- * button, in place when the browser refuses to open the app.
+ * The refresh, when given, has no delay, because WCAG 2.2.1 (and axe-core's meta-refresh rule)
+ * rejects a timed redirect. An immediate one is a plain redirect, and when the browser refuses to
+ * open the app, the page stays in place with its button.
  */
 export function Layout(props: LayoutProps): JSX.Element {
   const { brand } = props;

@@ -29,8 +29,10 @@ export interface QuestionPageProps {
  * Attributes of the text box per type. Numbers, PINs and dates use `type="text"` with
  * `inputmode="numeric"` rather than `type="number"`, which drops leading zeros, accepts "e" and
  * changes the value on scroll. The PIN is masked with `type="password"` and
- * `autocomplete="off"`. `autocomplete="one-time-code"` is not used, because it tells phone
- * keyboards to offer the code from the latest SMS, which is never the customer's own PIN.
+ * `autocomplete="off"`. `autocomplete="one-time-code"` is not used, because phone keyboards then
+ * offer the code from the latest SMS, which is a code just received and not the PIN the customer
+ * knows.
+ * NOTE: browsers' password managers may still offer to save a `type="password"` value.
  */
 const inputAttributes: Record<Exclude<QuestionType, 'choice'>, Record<string, string>> = {
   text: { type: 'text', maxlength: '200', autocapitalize: 'off', spellcheck: 'false' },
@@ -56,6 +58,7 @@ export function QuestionPage(props: QuestionPageProps): JSX.Element {
   const { page, questions } = props;
   const { t } = page;
   const single = questions.length === 1;
+  const dateHint = t(page.dateOrder === 'mdy' ? 'date.hint.mdy' : 'date.hint.dmy');
   return (
     <Layout locale={page.locale} dir={page.dir} brand={page.brand} title={t('page.title')}>
       <h1 safe>{t('question.heading')}</h1>
@@ -75,7 +78,7 @@ export function QuestionPage(props: QuestionPageProps): JSX.Element {
             inputId={`q-${index}`}
             name={single ? 'answer' : `answer.${question.id}`}
             invalidText={props.invalidIds.has(question.id) ? t(invalidMessageKeys[question.type]) : null}
-            hint={question.type === 'date' ? t(page.dateOrder === 'mdy' ? 'date.hint.mdy' : 'date.hint.dmy') : null}
+            hint={question.type === 'date' ? dateHint : null}
             noticeId={props.notice !== null ? 'notice' : null}
           />
         ))}

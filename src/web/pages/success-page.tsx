@@ -13,9 +13,8 @@ export interface SuccessPageProps {
 }
 
 /**
- * Shown after a right answer. The main link goes back to the chat, and the page also moves
- * there by itself, because some in-app browsers do not follow a redirect into an app while
- * others refuse a link that was not tapped.
+ * Shown after a right answer. The page moves back to the chat by itself, and its main link goes
+ * there too, because some in-app browsers do not follow a redirect into an app.
  */
 export function SuccessPage(props: SuccessPageProps): JSX.Element {
   const { page } = props;
