@@ -54,7 +54,8 @@ export function loadTenantsFile(path: string, source: string): TenantDirectory {
   const parsed = readJson(path, where);
   if (!isPlainObject(parsed)) throw new ConfigError(`${where} must contain a JSON object keyed by tenant id.`);
 
-  const directory: TenantDirectory = {};
+  // No prototype, so that a tenant id such as "__proto__" is stored as a plain key.
+  const directory: TenantDirectory = Object.create(null);
   for (const [tenantId, entry] of Object.entries(parsed)) {
     if (!tenantIdPattern.test(tenantId)) fail(tenantId, 'is not a valid tenant id. Use 1 to 64 characters from A-Z, a-z, 0-9, _ and -.');
     if (!isPlainObject(entry)) fail(tenantId, 'must be an object with display_name, accent_color, logo or messages.');
@@ -157,7 +158,7 @@ function readMessages(value: unknown, key: string, fail: Fail): MessageOverrides
     const replaced: Partial<Record<MessageKey, string>> = {};
     for (const [messageKey, text] of Object.entries(texts as Record<string, unknown>)) {
       const at = `${key}.${locale}.${messageKey}`;
-      if (!(messageKey in en)) fail(at, 'is not a known message key. The keys are those of src/web/i18n/en.ts.');
+      if (!Object.hasOwn(en, messageKey)) fail(at, 'is not a known message key. The keys are those of src/web/i18n/en.ts.');
       if (typeof text !== 'string' || text.trim() === '' || text.length > maxMessageLength) {
         fail(at, `must be a text of 1 to ${maxMessageLength} characters.`);
       }

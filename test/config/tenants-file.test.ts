@@ -105,6 +105,19 @@ describe('loadTenantsFile', () => {
     expect(error.message).toContain('not a known message key');
   });
 
+  test('rejects inherited property name', () => {
+    const { error } = rejectionOf({ acme: { messages: { en: { toString: 'Hello' } } } });
+    expect(error.message).toContain('"acme.messages.en.toString"');
+    expect(error.message).toContain('not a known message key');
+  });
+
+  test('stores __proto__ as a tenant id', () => {
+    const path = folder.write('proto.json', '{ "__proto__": { "display_name": "Odd" } }');
+    const tenants = loadTenantsFile(path, source);
+    expect(Object.hasOwn(tenants, '__proto__')).toBe(true);
+    expect(tenants['__proto__']?.displayName).toBe('Odd');
+  });
+
   test('rejects dropped placeholder', () => {
     const { error } = rejectionOf({ acme: { messages: { en: { 'question.wrong.other': 'Wrong. Try again.' } } } });
     expect(error.message).toContain('"acme.messages.en.question.wrong.other"');

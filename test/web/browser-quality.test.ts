@@ -118,6 +118,11 @@ describe('page weight', () => {
         const { context, page } = await openContext(browser, { javaScriptEnabled: false });
         const sizes: Record<string, number> = {};
         const reads: Promise<void>[] = [];
+        const foreignLoads: string[] = [];
+        page.on('request', (request) => {
+          // Navigations to the chat deep links are expected; anything else must come from askgate.
+          if (request.resourceType() !== 'document' && !request.url().startsWith(askgate.webUrl)) foreignLoads.push(request.url());
+        });
         page.on('response', (response) => {
           const type = response.request().resourceType();
           if (!response.url().startsWith(askgate.webUrl) || (type !== 'document' && type !== 'stylesheet')) return;
@@ -134,6 +139,7 @@ describe('page weight', () => {
           expect(urls.some((url) => url.endsWith('/assets/theme/default.css'))).toBe(true);
           expect(total).toBeLessThanOrEqual(maxPageBytes);
           expect(await page.locator('script').count()).toBe(0);
+          expect(foreignLoads).toEqual([]);
         } finally {
           await context.close();
         }
