@@ -129,7 +129,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, webServer.port ?? config.webPort, config.tls !== null);
-  web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, logger });
+  web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, tenants: config.tenants, logger });
   api = createApiApp({ service, store, apiKeys: () => apiKeys, publicUrl, logger, version, onRedeliver: () => webhookWorker.nudge() });
   webhookWorker.start();
 

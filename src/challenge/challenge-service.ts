@@ -2,9 +2,12 @@ import { AppError, invalidField } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { sha256 } from '../security/digest.ts';
 import type { ChallengeStore, CreateLimits } from '../store/store.ts';
-import type { Challenge, MetadataValue, StoredQuestion, Verifier } from './challenge.ts';
+import type { DateOrder } from './answer-types/date.ts';
+import { normaliseSubmittedAnswer } from './answer-types/index.ts';
+import type { Challenge, MetadataValue, Verifier } from './challenge.ts';
 import { limits, type CreateChallengeInput, type QuestionInput } from './create-input.ts';
 import { generateChallengeId, generatePageToken } from './ids.ts';
+import { collectQuestions, prepareQuestions } from './prepare-questions.ts';
 import { parseReturnTarget } from './return-target.ts';
 import { askValidationUrl, type CallbackVerdict } from './verifier/callback-verifier.ts';
 import { hashAnswer, matchesAnswerHash } from './verifier/hash-verifier.ts';
@@ -39,6 +42,8 @@ export const confirmRateLimit = { tries: 5, windowSeconds: 900 } as const;
 /** What happened to one page submission. */
 export type SubmissionResult =
   | { kind: 'not_found' }
+  /** Some answers do not fit their question's type (a letter in a number, a date that does not exist); no attempt was used. */
+  | { kind: 'unreadable'; questionIds: string[] }
   | { kind: 'ended'; challenge: Challenge }
   | { kind: 'unavailable'; challenge: Challenge }
   | { kind: 'wrong'; challenge: Challenge }
@@ -62,13 +67,9 @@ export class ChallengeService {
     const id = generateChallengeId();
     const questionInputs = collectQuestions(input);
     const verifier = this.chooseVerifier(input, questionInputs);
-    const questions: StoredQuestion[] = questionInputs.map((question) => ({
-      id: question.id,
-      prompt: question.prompt,
-      type: 'text',
-      answerHash:
-        question.answer === undefined ? null : hashAnswer(this.options.secret, id, question.id, question.answer),
-    }));
+    const questions = prepareQuestions(input, questionInputs, (questionId, normalised) =>
+      hashAnswer(this.options.secret, id, questionId, normalised),
+    );
     const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts);
     const metadata = checkMetadata(input.metadata);
     const createdAt = this.now();
@@ -184,11 +185,22 @@ export class ChallengeService {
   }
 
   /**
-   * Checks the customer's answers (keyed by question id) and records the attempt atomically.
-   * A verdict that could not be obtained from the validation URL uses no attempt.
+   * Normalises the customer's answers (keyed by question id) by each question's type, checks
+   * them and records the attempt atomically. `dateOrder` is how the page asked for dates.
+   * Answers that do not fit their type, and a verdict that could not be obtained from the
+   * validation URL, use no attempt.
    */
-  async submit(challenge: Challenge, answers: Record<string, string>): Promise<SubmissionResult> {
-    const verdict = await this.check(challenge, answers);
+  async submit(challenge: Challenge, answers: Record<string, string>, dateOrder: DateOrder): Promise<SubmissionResult> {
+    const normalised: Record<string, string> = {};
+    const unreadable: string[] = [];
+    for (const question of challenge.questions) {
+      const value = normaliseSubmittedAnswer(question, answers[question.id] ?? '', dateOrder);
+      if (value === null) unreadable.push(question.id);
+      else normalised[question.id] = value;
+    }
+    if (unreadable.length > 0) return { kind: 'unreadable', questionIds: unreadable };
+
+    const verdict = await this.check(challenge, answers, normalised);
     if (verdict === 'unavailable') return { kind: 'unavailable', challenge };
 
     const result = await this.options.store.recordAttempt(challenge.id, verdict === 'valid' ? 'right' : 'wrong', this.now());
@@ -211,11 +223,12 @@ export class ChallengeService {
     return { kind: 'wrong', challenge: updated };
   }
 
-  private async check(challenge: Challenge, answers: Record<string, string>): Promise<CallbackVerdict> {
+  /** `answers` are the values as the customer typed them, `normalised` the same values normalised by type. */
+  private async check(challenge: Challenge, answers: Record<string, string>, normalised: Record<string, string>): Promise<CallbackVerdict> {
     if (challenge.verifier.kind === 'hash') {
       let allRight = true;
       for (const question of challenge.questions) {
-        const submitted = answers[question.id] ?? '';
+        const submitted = normalised[question.id] ?? '';
         const right = matchesAnswerHash(this.options.secret, challenge.id, question.id, submitted, question.answerHash ?? '');
         // Every question is checked, so the time taken does not reveal which one was wrong.
         allRight = right && allRight;
@@ -233,7 +246,9 @@ export class ChallengeService {
             clientId: challenge.clientId,
             questionId: question.id,
             question: question.prompt,
-            answer: answers[question.id] ?? '',
+            // Free text goes as typed, so the bot can apply its own rules; typed answers go in
+            // their normal form (digits, ISO date, option id).
+            answer: (question.type === 'text' ? answers[question.id] : normalised[question.id]) ?? '',
           },
           {
             timeoutMs: this.options.validationTimeoutMs,
@@ -296,23 +311,6 @@ export class ChallengeService {
     }
     throw invalidField('answer', 'is required: give the expected answer, a validation_url, or configure ASKGATE_VALIDATION_API_URL');
   }
-}
-
-function collectQuestions(input: CreateChallengeInput): QuestionInput[] {
-  if (input.questions !== undefined) {
-    if (input.question !== undefined) throw invalidField('question', 'cannot be combined with questions; use one form');
-    if (input.answer !== undefined) throw invalidField('answer', 'belongs to the question form; put answers inside questions[]');
-    const seen = new Set<string>();
-    input.questions.forEach((question, index) => {
-      if (seen.has(question.id)) throw invalidField(`questions.${index}.id`, 'must be unique within the challenge');
-      seen.add(question.id);
-    });
-    return input.questions;
-  }
-  if (input.question === undefined) throw invalidField('question', 'is required (or give questions[])');
-  const single: QuestionInput = { id: 'q1', prompt: input.question, type: 'text' };
-  if (input.answer !== undefined) single.answer = input.answer;
-  return [single];
 }
 
 function checkMetadata(metadata: Record<string, MetadataValue> | undefined): Record<string, MetadataValue> {

@@ -4,6 +4,8 @@ import { phoneToDigits } from '../challenge/phone.ts';
 import { InvalidRedisUrlError, maskRedisUrl, parseRedisUrl } from '../store/redis/redis-url.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
+import { supportedLocales, type Locale } from './locales.ts';
+import { loadTenantsFile, type TenantDirectory } from './tenants-file.ts';
 import {
   parseChoice,
   parseHttpUrl,
@@ -13,8 +15,7 @@ import {
   type OptionSpec,
 } from './options.ts';
 
-export const supportedLocales = ['en', 'es', 'pt'] as const;
-export type Locale = (typeof supportedLocales)[number];
+export { supportedLocales, type Locale };
 
 /** The effective configuration after defaults, environment and flags. */
 export interface Config {
@@ -53,6 +54,8 @@ export interface Config {
   returnUrlHosts: string[];
   validationUrlHosts: string[];
   defaultLocale: Locale;
+  /** Page settings per tenant from ASKGATE_TENANTS_FILE; empty when no file is given. */
+  tenants: TenantDirectory;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -199,6 +202,11 @@ export const optionSpecs = {
     description: `Page language when neither the challenge nor the browser picks one (${supportedLocales.join(', ')}; default en).`,
     unit: 'locale', parse: parseChoice(supportedLocales),
   },
+  tenants: {
+    key: 'tenants', env: 'ASKGATE_TENANTS_FILE', flag: 'tenants-file',
+    description: 'JSON file of per-tenant page settings: display name, accent colour, logo and message overrides.',
+    unit: 'path', parse: loadTenantsFile,
+  },
   logLevel: {
     key: 'logLevel', env: 'ASKGATE_LOG_LEVEL', flag: 'log-level',
     description: 'Lowest level logged: debug, info (default), warn or error.', unit: 'level',
@@ -278,6 +286,7 @@ export function loadConfig(
     returnUrlHosts: raw.returnUrlHosts ?? [],
     validationUrlHosts: raw.validationUrlHosts ?? [],
     defaultLocale: raw.defaultLocale ?? 'en',
+    tenants: raw.tenants ?? {},
     logLevel: raw.logLevel ?? 'info',
     logFormat: raw.logFormat ?? (isTerminal ? 'pretty' : 'json'),
   };

@@ -241,7 +241,7 @@ describe('loadConfig invalid values', () => {
     ['public URL with ftp', { ASKGATE_PUBLIC_URL: 'ftp://x' }, 'ASKGATE_PUBLIC_URL', 'ftp://x', 'http:// or https://'],
     ['public URL not a URL', { ASKGATE_PUBLIC_URL: 'not a url' }, 'ASKGATE_PUBLIC_URL', 'not a url', 'http:// or https://'],
     ['whatsapp number invalid', { ASKGATE_WHATSAPP_NUMBER: '011 2233 4455' }, 'ASKGATE_WHATSAPP_NUMBER', '011 2233 4455', 'country code'],
-    ['locale not supported', { ASKGATE_DEFAULT_LOCALE: 'fr' }, 'ASKGATE_DEFAULT_LOCALE', 'fr', 'en, es, pt'],
+    ['locale not supported', { ASKGATE_DEFAULT_LOCALE: 'de' }, 'ASKGATE_DEFAULT_LOCALE', 'de', 'en, es, pt, fr, id, ar'],
   ];
 
   for (const [name, env, variable, value, fix] of cases) {
