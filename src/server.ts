@@ -5,7 +5,11 @@ import { ChallengeService } from './challenge/challenge-service.ts';
 import { defaultPublicUrl, type Config } from './config/config.ts';
 import { requestIdOf } from './http/request-context.ts';
 import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, strictTransportSecurity } from './http/security-headers.ts';
-import type { Logger } from './log/logger.ts';
+import { runWithLogContext } from './log/log-context.ts';
+import type { LogFields, Logger } from './log/logger.ts';
+import { createAskgateMetrics, type AskgateMetrics } from './observability/askgate-metrics.ts';
+import { countExpired, instrumentStore } from './observability/instrumented-store.ts';
+import { createRouteLabeler, unmatchedRoute } from './observability/route-label.ts';
 import { sha256 } from './security/digest.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
@@ -23,10 +27,18 @@ export interface RunningServer {
   /** Base of the page links handed to bots. */
   publicUrl: string;
   store: ChallengeStore;
+  metrics: AskgateMetrics;
   /** The generated development key, when no ASKGATE_API_KEY was configured. */
   developmentApiKey: string | null;
-  stop: () => Promise<void>;
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to `graceMs` (default
+   * ASKGATE_SHUTDOWN_GRACE_MS), then closes the connections still open and the store. A second
+   * call returns the first call's promise.
+   */
+  stop: (options?: { graceMs?: number }) => Promise<void>;
 }
+
+const httpMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
  * Starts the API and the customer page as two listeners in this process, sharing one store
@@ -48,7 +60,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const apiKeys: ApiKeyRecord[] = [{ keyHash: sha256(apiKey), tenantId: 'default' }];
 
   const signingSecret = config.webhookSecret ?? deriveSigningSecret(secret);
-  const store = new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
+  const metrics = createAskgateMetrics();
+  const store = instrumentStore(
+    new MemoryStore({
+      retentionSeconds: config.retentionSeconds,
+      eventRetentionSeconds: config.eventRetentionSeconds,
+      onChallengeExpired: countExpired(metrics),
+    }),
+    metrics,
+    logger,
+  );
   const service = new ChallengeService({
     store,
     secret,
@@ -67,6 +88,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The web listener starts first, so that a port of 0 (any free port) is known before links are built.
   let web: ReturnType<typeof createWebApp> | null = null;
   let api: ReturnType<typeof createApiApp> | null = null;
+  // Route patterns are known once the apps exist; until then every request is "unmatched".
+  const routeLabelers: Record<string, (path: string) => string> = { api: () => unmatchedRoute, web: () => unmatchedRoute };
 
   const tlsHeaders: Record<string, string> = config.tls ? { 'strict-transport-security': strictTransportSecurity } : {};
   const listen = (port: number, handle: (request: Request) => Promise<Response> | Response, extraHeaders: Record<string, string>, name: string): Server<undefined> =>
@@ -78,17 +101,23 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       development: false,
       fetch: async (request) => {
         const started = performance.now();
-        const response = await handle(request);
         const requestId = requestIdOf(request);
+        // Every line logged while the request runs carries these fields; the API adds the tenant to this object.
+        const context: LogFields = { listener: name, request_id: requestId };
+        const response = await runWithLogContext(context, () => handle(request));
         applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders, 'x-request-id': requestId });
+
+        const seconds = (performance.now() - started) / 1000;
+        // Paths hold page tokens and challenge ids, so logs and labels carry the route pattern only.
+        const route = routeLabelers[name]?.(new URL(request.url).pathname) ?? unmatchedRoute;
+        const method = httpMethods.has(request.method) ? request.method : 'other';
+        metrics.httpRequestDuration.observe({ listener: name, route, method, status: String(response.status) }, seconds);
         logger.debug('request', {
-          listener: name,
-          request_id: requestId,
-          method: request.method,
-          // The path of a page request holds the page token, so only the route is logged.
-          route: routeOf(new URL(request.url).pathname),
+          ...context,
+          method,
+          route,
           status: response.status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
+          duration_ms: Math.round(seconds * 10000) / 10,
         });
         return response;
       },
@@ -110,8 +139,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, webServer.port ?? config.webPort, config.tls !== null);
   web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, logger });
-  api = createApiApp({ service, store, apiKeys: () => apiKeys, publicUrl, logger, version });
+  api = createApiApp({ service, store, apiKeys: () => apiKeys, publicUrl, logger, version, metrics: metrics.registry, metricsToken: config.metricsToken });
+  routeLabelers.web = createRouteLabeler(web.routes.map((route) => route.path));
+  routeLabelers.api = createRouteLabeler(api.routes.map((route) => route.path));
 
+  let stopping: Promise<void> | null = null;
   const scheme = config.tls ? 'https' : 'http';
   const shownHost = (hostname: string | undefined) => (hostname && hostname.includes(':') ? `[${hostname}]` : hostname);
   return {
@@ -119,16 +151,33 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     webUrl: `${scheme}://${shownHost(webServer.hostname)}:${webServer.port}`,
     publicUrl,
     store,
+    metrics,
     developmentApiKey,
-    stop: async () => {
-      await Promise.all([apiServer.stop(), webServer.stop()]);
-      await store.close();
+    stop: (options = {}) => {
+      stopping ??= stopListeners([apiServer, webServer], options.graceMs ?? config.shutdownGraceMs, logger).then(() => store.close());
+      return stopping;
     },
   };
 }
 
-function routeOf(path: string): string {
-  if (path.startsWith('/c/')) return '/c/:token';
-  if (path.startsWith('/v1/challenges/')) return '/v1/challenges/:id';
-  return path.length > 64 ? path.slice(0, 64) : path;
+/**
+ * Stops accepting new connections at once and waits for requests in flight; after `graceMs`,
+ * closes the connections that still have one.
+ */
+async function stopListeners(servers: Server<undefined>[], graceMs: number, logger: Logger): Promise<void> {
+  const inFlight = servers.reduce((sum, server) => sum + server.pendingRequests, 0);
+  logger.info('stopping listeners', { requests_in_flight: inFlight, grace_ms: graceMs });
+
+  const drained = Promise.all(servers.map((server) => server.stop(false)));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const finished = await Promise.race([drained.then(() => true as const), graceOver]);
+  clearTimeout(timer);
+  if (finished) return;
+
+  const cut = servers.reduce((sum, server) => sum + server.pendingRequests, 0);
+  logger.warn('shutdown grace period over: closing connections with requests in flight', { requests_cut: cut, grace_ms: graceMs });
+  await Promise.all(servers.map((server) => server.stop(true)));
 }

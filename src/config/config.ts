@@ -41,6 +41,10 @@ export interface Config {
   defaultLocale: Locale;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Bearer token that GET /metrics requires; null leaves /metrics open. */
+  metricsToken: string | null;
+  /** How long a stop waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
 }
 
 /** Every setting, in the order `--help` lists them. */
@@ -160,6 +164,16 @@ export const optionSpecs = {
     description: 'json, or pretty for terminals (default: pretty on a terminal, json otherwise).',
     unit: 'format', parse: parseChoice(['json', 'pretty'] as const),
   },
+  metricsToken: {
+    key: 'metricsToken', env: 'ASKGATE_METRICS_TOKEN', flag: 'metrics-token', secret: true,
+    description: 'Bearer token that GET /metrics requires; without it /metrics is open to anyone who reaches the API port.',
+    unit: 'text', parse: parseMetricsToken,
+  },
+  shutdownGraceMs: {
+    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
+    description: 'On SIGTERM or SIGINT, how long requests in flight may take before their connections are closed (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
+  },
 } satisfies Record<string, OptionSpec<unknown>>;
 
 type Specs = typeof optionSpecs;
@@ -213,10 +227,13 @@ export function loadConfig(
     defaultLocale: raw.defaultLocale ?? 'en',
     logLevel: raw.logLevel ?? 'info',
     logFormat: raw.logFormat ?? (isTerminal ? 'pretty' : 'json'),
+    metricsToken: raw.metricsToken ?? null,
+    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
   };
 }
 
-function readSetting(
+/** Finds the raw text of one setting and where it came from; null when it is not set. */
+export function readSetting(
   spec: OptionSpec<unknown>,
   env: Record<string, string | undefined>,
   flags: FlagValues,
@@ -338,6 +355,13 @@ function parseHostList(raw: string, source: string): string[] {
     }
   }
   return hosts;
+}
+
+function parseMetricsToken(raw: string, source: string): string {
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`${source} must be at least 16 visible ASCII characters without spaces. Generate one with: openssl rand -hex 24`);
+  }
+  return raw;
 }
 
 function parseStore(raw: string, source: string): string {
