@@ -91,6 +91,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Route patterns are known once the apps exist; until then every request is "unmatched".
   const routeLabelers: Record<string, (path: string) => string> = { api: () => unmatchedRoute, web: () => unmatchedRoute };
 
+  let stopping: Promise<void> | null = null;
   const tlsHeaders: Record<string, string> = config.tls ? { 'strict-transport-security': strictTransportSecurity } : {};
   const listen = (port: number, handle: (request: Request) => Promise<Response> | Response, extraHeaders: Record<string, string>, name: string): Server<undefined> =>
     Bun.serve({
@@ -106,6 +107,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         const context: LogFields = { listener: name, request_id: requestId };
         const response = await runWithLogContext(context, () => handle(request));
         applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders, 'x-request-id': requestId });
+        // Once a stop has begun, clients are told not to reuse the connection for another request.
+        if (stopping !== null) response.headers.set('connection', 'close');
 
         const seconds = (performance.now() - started) / 1000;
         // Paths hold page tokens and challenge ids, so logs and labels carry the route pattern only.
@@ -143,7 +146,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   routeLabelers.web = createRouteLabeler(web.routes.map((route) => route.path));
   routeLabelers.api = createRouteLabeler(api.routes.map((route) => route.path));
 
-  let stopping: Promise<void> | null = null;
   const scheme = config.tls ? 'https' : 'http';
   const shownHost = (hostname: string | undefined) => (hostname && hostname.includes(':') ? `[${hostname}]` : hostname);
   return {

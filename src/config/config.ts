@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { phoneToDigits } from '../challenge/phone.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
+import { maskUrlPasswords } from './mask.ts';
 import {
   parseChoice,
   parseHttpUrl,
@@ -366,5 +367,5 @@ function parseMetricsToken(raw: string, source: string): string {
 
 function parseStore(raw: string, source: string): string {
   if (raw === 'memory') return raw;
-  throw new ConfigError(`${source}="${raw}" is not supported by this version. Use memory.`);
+  throw new ConfigError(`${source}="${maskUrlPasswords(raw)}" is not supported by this version. Use memory.`);
 }
