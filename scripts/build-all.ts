@@ -61,7 +61,8 @@ async function buildTarget(target: string, outputPath: string): Promise<BuildRes
 async function sha256File(path: string): Promise<string> {
   const hasher = new Bun.CryptoHasher('sha256');
   // Binaries are about 100 MB, so the file is hashed in chunks rather than read whole.
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
+  const reader = Bun.file(path).stream().getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) hasher.update(chunk.value);
   return hasher.digest('hex');
 }
 
