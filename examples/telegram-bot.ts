@@ -1,5 +1,5 @@
 /**
- * A Telegram bot that asks askgate for a known-question check.
+ * A Telegram bot that requests a known-question check from askgate.
  *
  *   ASKGATE_API_URL=http://127.0.0.1:8000 ASKGATE_API_KEY=ak_… TELEGRAM_BOT_TOKEN=123:ABC… \
  *   TELEGRAM_BOT_USERNAME=acme_bank_bot TELEGRAM_WEBHOOK_SECRET=… bun examples/telegram-bot.ts

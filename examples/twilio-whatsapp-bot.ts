@@ -1,5 +1,5 @@
 /**
- * A bot on Twilio's WhatsApp API that asks askgate for a known-question check.
+ * A bot on Twilio's WhatsApp API that requests a known-question check from askgate.
  *
  *   ASKGATE_API_URL=http://127.0.0.1:8000 ASKGATE_API_KEY=ak_… TWILIO_ACCOUNT_SID=AC… \
  *   TWILIO_AUTH_TOKEN=… TWILIO_WHATSAPP_NUMBER=+14155238886 \
@@ -88,7 +88,7 @@ export function createTwilioBot(options: TwilioBotOptions) {
 
       const from = fields.get('From') ?? '';
       if (from.startsWith('whatsapp:')) await handle(from.slice('whatsapp:'.length), fields.get('Body') ?? '');
-      // Replies go through the REST API, so the webhook answers with an empty TwiML document.
+      // Replies go through the REST API, so the webhook replies with an empty TwiML document.
       return emptyTwiml();
     },
   };

@@ -1,5 +1,5 @@
 /**
- * A WhatsApp Cloud API bot that asks askgate for a known-question check before a sensitive step.
+ * A WhatsApp Cloud API bot that requests a known-question check from askgate before a sensitive step.
  *
  *   ASKGATE_API_URL=http://127.0.0.1:8000 ASKGATE_API_KEY=ak_… WHATSAPP_TOKEN=… \
  *   WHATSAPP_PHONE_NUMBER_ID=… WHATSAPP_BUSINESS_PHONE=+15550001111 WHATSAPP_APP_SECRET=… \
