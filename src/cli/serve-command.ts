@@ -21,12 +21,6 @@ export async function runServe(args: string[]): Promise<number | null> {
   const logger = new Logger({ level: config.logLevel, format: config.logFormat });
   const server = await startServer(config, logger);
 
-  console.log(`askgate API listening on ${server.apiUrl} (docs: ${server.apiUrl}/docs)`);
-  console.log(`askgate customer page listening on ${server.webUrl} (links use ${server.publicUrl})`);
-  if (server.developmentApiKey !== null) {
-    console.log(`Development API key (generated because ASKGATE_API_KEY is not set; valid until this process stops): ${server.developmentApiKey}`);
-  }
-
   let signalsReceived = 0;
   const shutdown = (signal: NodeJS.Signals) => {
     signalsReceived += 1;
@@ -47,7 +41,16 @@ export async function runServe(args: string[]): Promise<number | null> {
       },
     );
   };
+  // Handlers are in place before the listening lines, so a supervisor that signals as soon as it
+  // reads them gets a graceful stop.
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+
+  console.log(`askgate API listening on ${server.apiUrl} (docs: ${server.apiUrl}/docs)`);
+  console.log(`askgate customer page listening on ${server.webUrl} (links use ${server.publicUrl})`);
+  if (server.developmentApiKey !== null) {
+    console.log(`Development API key (generated because ASKGATE_API_KEY is not set; valid until this process stops): ${server.developmentApiKey}`);
+  }
+
   return null;
 }
