@@ -6,12 +6,15 @@ import { buildProblem, problemResponse } from '../errors/problem.ts';
 import { toAppError } from '../http/error-mapping.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
 import { requestIdOf } from '../http/request-context.ts';
+import { addToLogContext } from '../log/log-context.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MetricsRegistry } from '../observability/metrics.ts';
 import type { ChallengeStore } from '../store/store.ts';
 import { authenticate, type ApiKeyRecord } from './auth.ts';
 import { docsRoutes } from './docs.ts';
 import { challengeRoutes } from './routes/challenges.ts';
 import { eventRoutes } from './routes/events.ts';
+import { operationsRoutes } from './routes/operations.ts';
 
 export interface ApiAppOptions {
   service: ChallengeService;
@@ -22,6 +25,9 @@ export interface ApiAppOptions {
   version: string;
   /** Called after an event was made due again, so that delivery starts at once. */
   onRedeliver?: () => void;
+  metrics: MetricsRegistry;
+  /** Bearer token that /metrics requires; null leaves it open. */
+  metricsToken: string | null;
 }
 
 const description = `askgate lets a chat bot ask a customer a known question on a one-time web page instead of
@@ -31,7 +37,7 @@ It is a step-up check on top of the possession of the chat account, not an authe
 its own. Every /v1 route needs \`Authorization: Bearer <api key>\`. Errors are
 application/problem+json documents with a stable \`code\`.`;
 
-/** Builds the bot-facing API: challenges under /v1, docs, OpenAPI and health checks. */
+/** Builds the bot-facing API: challenges under /v1, docs, OpenAPI, health checks and metrics. */
 export function createApiApp(options: ApiAppOptions) {
   const tenants = new WeakMap<Request, string>();
   const tenantOf = (request: Request): string => {
@@ -45,7 +51,9 @@ export function createApiApp(options: ApiAppOptions) {
       // Authentication comes first, before the body is parsed or validated.
       const path = new URL(request.url).pathname;
       if (path === '/v1' || path.startsWith('/v1/')) {
-        tenants.set(request, authenticate(request.headers.get('authorization'), options.apiKeys()));
+        const tenant = authenticate(request.headers.get('authorization'), options.apiKeys());
+        tenants.set(request, tenant);
+        addToLogContext({ tenant });
       }
     })
     .onError(({ code, error, request }) => {
@@ -75,7 +83,7 @@ export function createApiApp(options: ApiAppOptions) {
           tags: [
             { name: 'challenges', description: 'Create, read and cancel verification challenges.' },
             { name: 'events', description: 'Result events: the webhook delivery log, polling and redelivery.' },
-            { name: 'health', description: 'Liveness and readiness for load balancers.' },
+            { name: 'health', description: 'Liveness and readiness for load balancers, and Prometheus metrics.' },
           ],
           components: {
             securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (ak_…).' } },
@@ -85,12 +93,7 @@ export function createApiApp(options: ApiAppOptions) {
       }),
     )
     .use(docsRoutes())
-    .get('/healthz', () => ({ status: 'ok' }), {
-      detail: { summary: 'Liveness', description: 'Returns 200 while the process runs.', tags: ['health'] },
-    })
-    .get('/readyz', () => ({ status: 'ready' }), {
-      detail: { summary: 'Readiness', description: 'Returns 200 when the store can be reached.', tags: ['health'] },
-    })
+    .use(operationsRoutes({ store: options.store, metrics: options.metrics, metricsToken: options.metricsToken }))
     .use(challengeRoutes({ service: options.service, store: options.store, publicUrl: options.publicUrl, tenantOf }))
     .use(eventRoutes({ store: options.store, tenantOf, onRedeliver: options.onRedeliver }));
 }
