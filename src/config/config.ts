@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { phoneToDigits } from '../challenge/phone.ts';
+import { defaultKeyPrefix } from '../store/redis/keys.ts';
 import { InvalidRedisUrlError, maskRedisUrl, parseRedisUrl } from '../store/redis/redis-url.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
@@ -36,6 +37,8 @@ export interface Config {
   secret: string | null;
   tls: { cert: string; key: string; certPath: string; keyPath: string } | null;
   store: string;
+  /** Prefix of every Redis key, used only by a redis:// or rediss:// store. */
+  redisPrefix: string;
   webhookUrl: string | null;
   webhookSecret: string | null;
   /** The secret being retired; it signs too until `webhookSecretPreviousUntil`. */
@@ -140,6 +143,11 @@ export const optionSpecs = {
   store: {
     key: 'store', env: 'ASKGATE_STORE', flag: 'store',
     description: 'Where state lives: memory (default, lost on restart), sqlite:<path> (one node that restarts), or redis://[:password@]host:port/db and rediss://… (several nodes).', unit: 'URI', parse: parseStore,
+  },
+  redisPrefix: {
+    key: 'redisPrefix', env: 'ASKGATE_REDIS_PREFIX', flag: 'redis-prefix',
+    description: 'Prefix of every Redis key, so that several deployments can share one Redis database (default askgate:). Valid only with a Redis store.',
+    unit: 'text', parse: parseRedisPrefix,
   },
   webhookUrl: {
     key: 'webhookUrl', env: 'ASKGATE_WEBHOOK_URL', flag: 'webhook-url',
@@ -266,6 +274,11 @@ export function loadConfig(
     );
   }
 
+  const isRedis = store.startsWith('redis://') || store.startsWith('rediss://');
+  if (raw.redisPrefix !== undefined && !isRedis) {
+    throw new ConfigError('ASKGATE_REDIS_PREFIX is set but ASKGATE_STORE is not a Redis URL. Remove ASKGATE_REDIS_PREFIX, or set ASKGATE_STORE to redis://host:port/db.');
+  }
+
   return {
     host,
     publicUrl: raw.publicUrl ?? seedPublicUrl(env, webPort),
@@ -282,6 +295,7 @@ export function loadConfig(
     secret: raw.secret ?? null,
     tls,
     store,
+    redisPrefix: raw.redisPrefix ?? defaultKeyPrefix,
     webhookUrl: raw.webhookUrl ?? null,
     webhookSecret: raw.webhookSecret ?? null,
     ...webhookRotation(raw),
@@ -492,4 +506,11 @@ function parseStore(raw: string, source: string): string {
     return raw;
   }
   throw new ConfigError(`${source}="${maskRedisUrl(raw)}" is not a store. Use memory, sqlite:<path>, redis://[:password@]host:port/db or rediss://… for Redis over TLS.`);
+}
+
+function parseRedisPrefix(raw: string, source: string): string {
+  if (raw.length > 100 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`${source}="${raw}" is not valid. Use 1 to 100 visible ASCII characters without spaces, for example askgate-eu:.`);
+  }
+  return raw;
 }

@@ -18,7 +18,7 @@ export async function openStore(config: Config, logger: Logger, hooks: StoreHook
   if (config.store.startsWith('sqlite:')) {
     return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, logger: logger.child({ store: 'sqlite' }) });
   }
-  return openRedisStore(config.store, { ...retention, logger: logger.child({ store: 'redis' }) });
+  return openRedisStore(config.store, { ...retention, prefix: config.redisPrefix, logger: logger.child({ store: 'redis' }) });
 }
 
 /** The store setting with any password masked, for logs and start-up lines. */
