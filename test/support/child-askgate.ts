@@ -10,7 +10,7 @@ export interface ChildAskgate {
   pid: number;
   apiUrl: string;
   webUrl: string;
-  /** Calls the child's API with the test key; `body` is sent as JSON. */
+  /** Calls the child's API with the test key. `body` is sent as JSON. */
   api: (path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal }) => Promise<Response>;
   /** Everything the child wrote to standard error so far: its JSON log lines. */
   logs: () => string;
