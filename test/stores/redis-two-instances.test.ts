@@ -7,7 +7,8 @@ import { connectLocalRedis, deleteKeys, localRedisUrl, uniquePrefix } from '../s
 import { generateWebhookSecret, startReceiver, waitUntil, type ReceivedRequest, type Receiver } from '../support/receiver.ts';
 
 // Two askgate processes behind one public URL share a Redis database. Each runs its own webhook
-// worker and expiry poller, so every event could be sent twice if leasing were not atomic.
+// worker and expiry poller, so every event could be sent twice if leasing were not atomic. The
+// receiver replies after a second, so that the other worker polls while a delivery is in flight.
 const rightAnswer = '1990-04-12';
 /** Both workers poll every 300 ms, so this gives each about ten chances to send a duplicate. */
 const duplicateWindowMs = 3000;
@@ -46,11 +47,11 @@ describe('two askgate processes on one Redis', () => {
 
   beforeAll(async () => {
     admin = await connectLocalRedis();
-    receiver = startReceiver();
+    receiver = startReceiver({ slowMs: 1000 });
     const env = {
       ASKGATE_STORE: localRedisUrl,
       ASKGATE_REDIS_PREFIX: prefix,
-      ASKGATE_WEBHOOK_URL: receiver.url('/ok'),
+      ASKGATE_WEBHOOK_URL: receiver.url('/slow'),
       ASKGATE_WEBHOOK_SECRET: webhookSecret,
     };
     first = await spawnAskgate(env);

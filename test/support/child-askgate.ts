@@ -21,8 +21,11 @@ export interface ChildAskgate {
 /** Collects a stream into `sink` until it ends, so that a full pipe never blocks the child. */
 function drain(stream: ReadableStream<Uint8Array>, sink: { text: string }): void {
   void (async () => {
+    const reader = stream.getReader();
     const decoder = new TextDecoder();
-    for await (const chunk of stream) sink.text += decoder.decode(chunk, { stream: true });
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      sink.text += decoder.decode(chunk.value, { stream: true });
+    }
   })().catch(() => {});
 }
 
