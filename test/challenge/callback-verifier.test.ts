@@ -4,7 +4,7 @@ import { sampleChallenge, startAskgate, submitAnswer, type Askgate } from '../su
 
 const signingSecret = 'whsec_' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
 const validationTimeoutMs = 500;
-/** How long the slow route waits before it replies; well past the timeout. */
+/** How long the slow route waits before it replies, well past the timeout. */
 const slowReplyMs = 3000;
 
 interface ReceivedRequest {
@@ -14,7 +14,7 @@ interface ReceivedRequest {
 }
 
 /**
- * A stand-in for the bot's validation endpoint. The path picks the reply, so each test points
+ * Starts a stand-in for the bot's validation endpoint. The path picks the reply, so each test points
  * its challenge at the behaviour it needs and finds its own requests by path.
  */
 function startValidationServer() {
