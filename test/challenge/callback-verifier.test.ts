@@ -107,7 +107,7 @@ describe('callback verifier', () => {
     expect(request.headers.get('content-type')).toStartWith('application/json');
     const body = JSON.parse(request.body);
     expect(body.challenge_id).toBe(created.id);
-    expect(body.client_id).toBe('cust-8841');
+    expect(body.client_id).toBe(created.client_id);
     expect(body.question_id).toBe('q1');
     expect(body.question).toBe('What is your date of birth?');
     expect(body.answer).toBe(' Twelfth of April ');
