@@ -1,21 +1,20 @@
 import type { Server } from 'bun';
-import { createApiApp } from './api/app.ts';
-import { generateApiKey, type ApiKeyRecord } from './api/auth.ts';
+import { createApiApp, lastResortProblem } from './api/app.ts';
 import { ChallengeService } from './challenge/challenge-service.ts';
 import { defaultPublicUrl, type Config } from './config/config.ts';
-import { requestIdOf } from './http/request-context.ts';
-import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, strictTransportSecurity } from './http/security-headers.ts';
+import { limitRequestBody } from './http/body-limit.ts';
+import { requestIdOf, setPeerAddress } from './http/request-context.ts';
+import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, removeBannerHeaders, strictTransportSecurity } from './http/security-headers.ts';
 import type { Logger } from './log/logger.ts';
+import { abuseLimitsFrom } from './security/abuse-limits.ts';
+import { generateApiKey } from './security/api-keys.ts';
 import { sha256 } from './security/digest.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import type { ChallengeStore } from './store/store.ts';
 import { version } from './version.ts';
-import { createWebApp } from './web/app.tsx';
-
-/** Largest request body either listener reads. */
-export const maxRequestBodyBytes = 16 * 1024;
+import { createWebApp, lastResortPage } from './web/app.tsx';
 
 export interface RunningServer {
   apiUrl: string;
@@ -28,11 +27,16 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
+/** Parts a caller supplies instead of the ones built from the configuration; for tests. */
+export interface ServerOverrides {
+  store?: ChallengeStore;
+}
+
 /**
  * Starts the API and the customer page as two listeners in this process, sharing one store
  * and one challenge service.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   let secret = config.secret;
   if (secret === null) {
     secret = randomBase64Url(32);
@@ -45,10 +49,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     developmentApiKey = generateApiKey();
     apiKey = developmentApiKey;
   }
-  const apiKeys: ApiKeyRecord[] = [{ keyHash: sha256(apiKey), tenantId: 'default' }];
+  const bootstrapKeyHash = sha256(apiKey);
+  const adminKeyHash = config.adminKey === null ? null : sha256(config.adminKey);
+  const limits = abuseLimitsFrom(config);
 
   const signingSecret = config.webhookSecret ?? deriveSigningSecret(secret);
-  const store = new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
+  const store = overrides.store ?? new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
   const service = new ChallengeService({
     store,
     secret,
@@ -62,6 +68,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     signingSecrets: () => [signingSecret],
     createLimits: { maxPendingTotal: config.maxPending, maxPendingPerClient: config.maxPendingPerClient },
     defaultWebhookUrl: config.webhookUrl,
+    clientFailures: { max: config.clientFailuresMax, windowSeconds: config.clientFailuresWindowSeconds },
+    allowPrivateOutbound: config.allowPrivateOutbound,
   });
 
   // The web listener starts first, so that a port of 0 (any free port) is known before links are built.
@@ -69,17 +77,36 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let api: ReturnType<typeof createApiApp> | null = null;
 
   const tlsHeaders: Record<string, string> = config.tls ? { 'strict-transport-security': strictTransportSecurity } : {};
-  const listen = (port: number, handle: (request: Request) => Promise<Response> | Response, extraHeaders: Record<string, string>, name: string): Server<undefined> =>
+  const listen = (
+    port: number,
+    handle: (request: Request) => Promise<Response> | Response,
+    lastResort: (request: Request) => Response,
+    extraHeaders: Record<string, string>,
+    name: string,
+  ): Server<undefined> =>
     Bun.serve({
       hostname: config.host,
       port,
-      maxRequestBodySize: maxRequestBodyBytes,
+      // Bun would reply to an over-long body with an empty 413 before askgate sees the request, so
+      // its own limit is set out of reach. limitRequestBody and the apps enforce maxRequestBodyBytes.
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       tls: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
       development: false,
-      fetch: async (request) => {
+      fetch: async (received, server) => {
         const started = performance.now();
-        const response = await handle(request);
+        const request = await limitRequestBody(received);
+        const peer = server.requestIP(received);
+        if (peer !== null) setPeerAddress(request, peer.address);
         const requestId = requestIdOf(request);
+
+        let response: Response;
+        try {
+          response = await handle(request);
+        } catch (error) {
+          logger.error('request failed outside the app error handler', { listener: name, request_id: requestId, error: error instanceof Error ? error.name : 'unknown' });
+          response = lastResort(request);
+        }
+        removeBannerHeaders(response.headers);
         applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders, 'x-request-id': requestId });
         logger.debug('request', {
           listener: name,
@@ -94,23 +121,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       },
       error: (error) => {
         logger.error('unhandled server error', { listener: name, error: error.name });
-        return new Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8', ...baseSecurityHeaders } });
+        const response = lastResort(new Request('http://askgate.invalid/'));
+        applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders });
+        return response;
       },
     });
 
   const notReady = () => new Response('Starting', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } });
-  const webServer = listen(config.webPort, (request) => (web ? web.handle(request) : notReady()), {}, 'web');
+  const webServer = listen(config.webPort, (request) => (web ? web.handle(request) : notReady()), () => lastResortPage(), {}, 'web');
   let apiServer: Server<undefined>;
   try {
-    apiServer = listen(config.apiPort, (request) => (api ? api.handle(request) : notReady()), { 'content-security-policy': apiContentSecurityPolicy }, 'api');
+    apiServer = listen(
+      config.apiPort,
+      (request) => (api ? api.handle(request) : notReady()),
+      (request) => lastResortProblem(requestIdOf(request)),
+      { 'content-security-policy': apiContentSecurityPolicy },
+      'api',
+    );
   } catch (error) {
     webServer.stop(true);
     throw error;
   }
 
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, webServer.port ?? config.webPort, config.tls !== null);
-  web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, logger });
-  api = createApiApp({ service, store, apiKeys: () => apiKeys, publicUrl, logger, version });
+  web = createWebApp({ service, store, secret, publicUrl, defaultLocale: config.defaultLocale, logger, limits });
+  api = createApiApp({ service, store, bootstrapKeyHash, adminKeyHash, publicUrl, logger, version, limits });
 
   const scheme = config.tls ? 'https' : 'http';
   const shownHost = (hostname: string | undefined) => (hostname && hostname.includes(':') ? `[${hostname}]` : hostname);
@@ -130,5 +165,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 function routeOf(path: string): string {
   if (path.startsWith('/c/')) return '/c/:token';
   if (path.startsWith('/v1/challenges/')) return '/v1/challenges/:id';
+  if (path.startsWith('/admin/v1/keys/')) return '/admin/v1/keys/:id';
   return path.length > 64 ? path.slice(0, 64) : path;
 }

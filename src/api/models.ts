@@ -88,6 +88,10 @@ export const problemModel = t.Object(
   { description: 'RFC 9457 problem document (application/problem+json).' },
 );
 
+export const idempotencyHeaders = t.Object({
+  'idempotency-key': t.Optional(t.String({ description: 'Optional key (1 to 255 visible ASCII characters). A retry with the same key and body returns the first reply instead of creating a second challenge.' })),
+});
+
 export const challengeIdParams = t.Object({
   id: t.String({ maxLength: 64, description: 'Challenge id (chl_…).' }),
 });

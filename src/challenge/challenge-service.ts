@@ -1,6 +1,8 @@
 import { AppError, invalidField } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
-import { sha256 } from '../security/digest.ts';
+import { rateLimitKeys } from '../security/abuse-limits.ts';
+import { hmacSha256, sha256 } from '../security/digest.ts';
+import { deriveSealKey, openText, sealText } from '../security/sealed-box.ts';
 import type { ChallengeStore, CreateLimits } from '../store/store.ts';
 import type { Challenge, MetadataValue, StoredQuestion, Verifier } from './challenge.ts';
 import { limits, type CreateChallengeInput, type QuestionInput } from './create-input.ts';
@@ -24,6 +26,10 @@ export interface ChallengeServiceOptions {
   createLimits: CreateLimits;
   /** Receiver of events for challenges that name none; null when events are only polled. */
   defaultWebhookUrl: string | null;
+  /** Wrong answers per (tenant, client_id) allowed within a fixed window, across all its challenges. */
+  clientFailures: { max: number; windowSeconds: number };
+  /** Lets validation requests reach loopback, private and metadata addresses. */
+  allowPrivateOutbound: boolean;
   now?: () => number;
 }
 
@@ -34,14 +40,18 @@ export type SubmissionResult =
   | { kind: 'unavailable'; challenge: Challenge }
   | { kind: 'wrong'; challenge: Challenge }
   | { kind: 'locked'; challenge: Challenge }
-  | { kind: 'passed'; challenge: Challenge };
+  | { kind: 'passed'; challenge: Challenge }
+  /** Too many wrong answers for this client recently; nothing was checked or recorded. */
+  | { kind: 'client_locked'; challenge: Challenge; retryAfterSeconds: number };
 
 /** The challenge life cycle, free of HTTP: creation, lookup, answer checking and cancelation. */
 export class ChallengeService {
   private readonly now: () => number;
+  private readonly replyKey: Buffer;
 
   constructor(private readonly options: ChallengeServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.replyKey = deriveSealKey(options.secret, 'idempotent reply');
   }
 
   /**
@@ -104,19 +114,41 @@ export class ChallengeService {
     return { challenge, pageToken };
   }
 
+  /**
+   * Returns a keyed hash of a create request, to recognise a retry with the same Idempotency-Key.
+   * It is keyed because the body contains the expected answer, which an unkeyed hash would expose to
+   * guessing by anyone who can read the store.
+   */
+  fingerprint(input: CreateChallengeInput): string {
+    return hmacSha256(this.options.secret, `askgate idempotency v1\n${JSON.stringify(input)}`);
+  }
+
+  /**
+   * Encrypts a create reply before it is stored for Idempotency-Key retries. The reply contains
+   * the page URL, and the store must keep no usable page token, only its hash.
+   */
+  sealReply(body: string): string {
+    return sealText(this.replyKey, body);
+  }
+
+  /** Decrypts a stored create reply; null when it was sealed under another secret or altered. */
+  openReply(sealed: string): string | null {
+    return openText(this.replyKey, sealed);
+  }
+
   async find(tenantId: string, id: string): Promise<Challenge> {
     const challenge = await this.options.store.findChallenge(tenantId, id);
-    if (!challenge) throw new AppError('not_found', `No challenge with id ${id} exists for this API key. Check the id; finished challenges are dropped after the retention window.`);
+    if (!challenge) throw new AppError('not_found', 'No challenge with this id exists for this API key. Check the id; finished challenges are dropped after the retention window.');
     return challenge;
   }
 
   async cancel(tenantId: string, id: string): Promise<Challenge> {
     const result = await this.options.store.cancelChallenge(tenantId, id, this.now());
     if (result.outcome === 'not_found') {
-      throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
+      throw new AppError('not_found', 'No challenge with this id exists for this API key.');
     }
     if (result.outcome === 'not_pending') {
-      throw new AppError('challenge_not_pending', `Challenge ${id} is already ${result.challenge.status} and cannot be canceled.`);
+      throw new AppError('challenge_not_pending', `The challenge is already ${result.challenge.status} and cannot be canceled.`);
     }
     this.options.logger.info('challenge canceled', { tenant: tenantId, challenge_id: id });
     return result.challenge;
@@ -134,8 +166,23 @@ export class ChallengeService {
   /**
    * Checks the customer's answers (keyed by question id) and records the attempt atomically.
    * A verdict that could not be obtained from the validation URL uses no attempt.
+   *
+   * Before checking, the submission is counted against the client's failure limit, and a right
+   * answer clears the count. Counting first means that a locked client cannot get even a right
+   * answer accepted, and that concurrent submissions cannot slip past the limit.
    */
   async submit(challenge: Challenge, answers: Record<string, string>): Promise<SubmissionResult> {
+    const log = this.options.logger.child({ tenant: challenge.tenantId, challenge_id: challenge.id });
+    const failureKey = rateLimitKeys.clientFailures(challenge.tenantId, challenge.clientId);
+    const { max, windowSeconds } = this.options.clientFailures;
+    const hit = await this.options.store.hitRateLimit(failureKey, max, windowSeconds, this.now());
+    if (!hit.allowed) {
+      log.warn('answer rejected: too many wrong answers for this client', { max_failures: max, retry_after_s: hit.retryAfterSeconds });
+      return { kind: 'client_locked', challenge, retryAfterSeconds: hit.retryAfterSeconds };
+    }
+
+    // NOTE: an answer that the validation URL could not check stays counted, because the store
+    // can only count up or clear. A long outage can therefore lock a client until the window ends.
     const verdict = await this.check(challenge, answers);
     if (verdict === 'unavailable') return { kind: 'unavailable', challenge };
 
@@ -145,8 +192,8 @@ export class ChallengeService {
     }
 
     const updated = result.challenge;
-    const log = this.options.logger.child({ tenant: updated.tenantId, challenge_id: updated.id });
     if (updated.status === 'passed') {
+      await this.options.store.resetRateLimit(failureKey);
       log.info('challenge passed', { attempts: updated.attempts });
       return { kind: 'passed', challenge: updated };
     }
@@ -171,6 +218,12 @@ export class ChallengeService {
     }
 
     const url = challenge.verifier.url;
+    // A URL from the request is checked against the host allow-list again, in case the list
+    // changed since creation. The operator's own default URL may use any host.
+    const outbound = {
+      allowHosts: url === this.options.defaultValidationUrl ? null : this.options.validationUrlHosts,
+      allowPrivate: this.options.allowPrivateOutbound,
+    };
     const verdicts = await Promise.all(
       challenge.questions.map((question) =>
         askValidationUrl(
@@ -186,6 +239,7 @@ export class ChallengeService {
             timeoutMs: this.options.validationTimeoutMs,
             signingSecrets: this.options.signingSecrets,
             logger: this.options.logger,
+            outbound,
           },
         ),
       ),
@@ -253,7 +307,8 @@ function checkMetadata(metadata: Record<string, MetadataValue> | undefined): Rec
       (typeof value === 'number' && Number.isFinite(value)) ||
       (typeof value === 'string' && value.length <= limits.metadataValueLength);
     if (!valid) {
-      throw invalidField(`metadata.${key}`, `must be a string of at most ${limits.metadataValueLength} characters, a number, a boolean or null`);
+      // The key is not named: it came from the client, and errors never repeat client values.
+      throw invalidField('metadata', `values must be strings of at most ${limits.metadataValueLength} characters, numbers, booleans or null`);
     }
   }
   return { ...metadata };

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { phoneToDigits } from '../challenge/phone.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
+import { parseIpRange, type IpRange } from '../security/ip-address.ts';
 import {
+  parseBoolean,
   parseChoice,
   parseHttpUrl,
   parseIntegerInRange,
@@ -38,6 +40,14 @@ export interface Config {
   whatsappDigits: string | null;
   returnUrlHosts: string[];
   validationUrlHosts: string[];
+  /** Null when the admin API is off. */
+  adminKey: string | null;
+  createRatePerMinute: number;
+  clientFailuresMax: number;
+  clientFailuresWindowSeconds: number;
+  pageRatePerMinute: number;
+  trustedProxies: IpRange[];
+  allowPrivateOutbound: boolean;
   defaultLocale: Locale;
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -145,6 +155,41 @@ export const optionSpecs = {
     description: 'Comma-separated host names that a per-challenge validation_url may point to (default none).',
     unit: 'hosts', parse: parseHostList,
   },
+  adminKey: {
+    key: 'adminKey', env: 'ASKGATE_ADMIN_KEY', flag: 'admin-key', secret: true,
+    description: 'Key of the admin API (/admin/v1/keys), at least 32 characters; without it the admin API does not exist.',
+    unit: 'text', parse: parseAdminKey,
+  },
+  createRatePerMinute: {
+    key: 'createRatePerMinute', env: 'ASKGATE_CREATE_RATE_PER_MINUTE', flag: 'create-rate-per-minute',
+    description: 'Challenges one API key may create per minute; beyond it creation returns 429 (default 600).',
+    unit: 'challenges', parse: parseIntegerInRange(1, 1000000, 'challenges'),
+  },
+  clientFailuresMax: {
+    key: 'clientFailuresMax', env: 'ASKGATE_CLIENT_FAILURES_MAX', flag: 'client-failures-max',
+    description: 'Wrong answers per client_id, across its challenges, before its pages reject answers until the window ends (default 10).',
+    unit: 'answers', parse: parseIntegerInRange(1, 100, 'answers'),
+  },
+  clientFailuresWindowSeconds: {
+    key: 'clientFailuresWindowSeconds', env: 'ASKGATE_CLIENT_FAILURES_WINDOW', flag: 'client-failures-window',
+    description: 'Fixed window in which wrong answers per client_id are counted; a lock ends with it (default 900).',
+    unit: 'seconds', parse: parseIntegerInRange(1, 900, 'seconds'),
+  },
+  pageRatePerMinute: {
+    key: 'pageRatePerMinute', env: 'ASKGATE_PAGE_RATE_PER_MINUTE', flag: 'page-rate-per-minute',
+    description: 'Answer submissions one client IP address may make per minute on the customer page (default 30).',
+    unit: 'submissions', parse: parseIntegerInRange(1, 1000000, 'submissions'),
+  },
+  trustedProxies: {
+    key: 'trustedProxies', env: 'ASKGATE_TRUSTED_PROXIES', flag: 'trusted-proxies',
+    description: 'Comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For header names the client IP (default none).',
+    unit: 'addresses', parse: parseAddressList,
+  },
+  allowPrivateOutbound: {
+    key: 'allowPrivateOutbound', env: 'ASKGATE_ALLOW_PRIVATE_OUTBOUND', flag: 'allow-private-outbound',
+    description: 'true lets validation requests reach loopback, private, link-local and metadata addresses (default false).',
+    unit: 'true|false', parse: parseBoolean,
+  },
   defaultLocale: {
     key: 'defaultLocale', env: 'ASKGATE_DEFAULT_LOCALE', flag: 'default-locale',
     description: `Page language when neither the challenge nor the browser picks one (${supportedLocales.join(', ')}; default en).`,
@@ -188,6 +233,10 @@ export function loadConfig(
   const host = raw.host ?? '127.0.0.1';
   const webPort = raw.webPort ?? 8080;
   const tls = loadTls(raw.tlsCert ?? null, raw.tlsKey ?? null, cwd);
+  checkSecretForStore(raw.store ?? 'memory', raw.secret ?? null);
+  if (raw.adminKey !== undefined && raw.adminKey === raw.apiKey) {
+    throw new ConfigError('ASKGATE_ADMIN_KEY equals ASKGATE_API_KEY. Use a different key for the admin API.');
+  }
 
   return {
     host,
@@ -210,6 +259,13 @@ export function loadConfig(
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
     validationUrlHosts: raw.validationUrlHosts ?? [],
+    adminKey: raw.adminKey ?? null,
+    createRatePerMinute: raw.createRatePerMinute ?? 600,
+    clientFailuresMax: raw.clientFailuresMax ?? 10,
+    clientFailuresWindowSeconds: raw.clientFailuresWindowSeconds ?? 900,
+    pageRatePerMinute: raw.pageRatePerMinute ?? 30,
+    trustedProxies: raw.trustedProxies ?? [],
+    allowPrivateOutbound: raw.allowPrivateOutbound ?? false,
     defaultLocale: raw.defaultLocale ?? 'en',
     logLevel: raw.logLevel ?? 'info',
     logFormat: raw.logFormat ?? (isTerminal ? 'pretty' : 'json'),
@@ -338,6 +394,35 @@ function parseHostList(raw: string, source: string): string[] {
     }
   }
   return hosts;
+}
+
+/**
+ * Throws unless a store other than memory comes with ASKGATE_SECRET. Answer hashes, CSRF tokens
+ * and signatures are keyed with the secret, so a generated one would make every challenge kept in
+ * a durable or shared store unusable after a restart or on another process.
+ */
+export function checkSecretForStore(store: string, secret: string | null): void {
+  if (store !== 'memory' && secret === null) {
+    throw new ConfigError('ASKGATE_SECRET is required when ASKGATE_STORE is not memory. Generate one with: openssl rand -base64 48');
+  }
+}
+
+function parseAdminKey(raw: string, source: string): string {
+  if (raw.length < 32 || /\s/.test(raw)) {
+    throw new ConfigError(`${source} is shorter than 32 characters or contains spaces. Generate one with: openssl rand -base64 32`);
+  }
+  return raw;
+}
+
+function parseAddressList(raw: string, source: string): IpRange[] {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    const range = parseIpRange(entry);
+    if (range === null) {
+      throw new ConfigError(`${source} contains "${entry}", which is not an IP address or CIDR range. List addresses such as 10.0.0.5 or 10.0.0.0/8, separated by commas.`);
+    }
+    return range;
+  });
 }
 
 function parseStore(raw: string, source: string): string {

@@ -67,6 +67,13 @@ export function parseChoice<T extends string>(choices: readonly T[]) {
   };
 }
 
+export function parseBoolean(raw: string, source: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${source}="${raw}" is not valid. Use true or false.`);
+}
+
 export function parseText(raw: string): string {
   return raw;
 }

@@ -8,22 +8,31 @@ import type { Challenge } from '../challenge/challenge.ts';
 import type { ChallengeService } from '../challenge/challenge-service.ts';
 import type { Locale } from '../config/config.ts';
 import { buildDeepLink, fillReturnMessage } from '../delivery/deep-link.ts';
-import { requestIdOf } from '../http/request-context.ts';
+import { AppError } from '../errors/app-error.ts';
+import { isBodyTooLarge } from '../http/body-limit.ts';
+import { peerAddressOf, requestIdOf } from '../http/request-context.ts';
+import { isRouteMismatch, methodsByPath, servedMethods } from '../http/route-methods.ts';
 import { pageContentSecurityPolicy } from '../http/security-headers.ts';
 import type { Logger } from '../log/logger.ts';
+import { minutesToWait, rateLimitKeys, type AbuseLimits } from '../security/abuse-limits.ts';
+import { clientAddressOf } from '../security/client-address.ts';
 import { constantTimeEqual, hmacSha256 } from '../security/digest.ts';
+import type { ChallengeStore } from '../store/store.ts';
 import { resolveLocale, translator, type Translate } from './i18n/catalogue.ts';
-import type { MessageKey } from './i18n/en.ts';
+import { en, type MessageKey } from './i18n/en.ts';
 import { MessagePage } from './pages/message-page.tsx';
 import { QuestionPage } from './pages/question-page.tsx';
 import { SuccessPage } from './pages/success-page.tsx';
 
 export interface WebAppOptions {
   service: ChallengeService;
+  /** Holds the per-address submission counters. */
+  store: ChallengeStore;
   secret: string;
   publicUrl: string;
   defaultLocale: Locale;
   logger: Logger;
+  limits: AbuseLimits;
 }
 
 /** Page tokens are 24 random bytes in base64url: exactly 32 characters. */
@@ -31,10 +40,10 @@ const pageTokenPattern = /^[A-Za-z0-9_-]{32}$/;
 
 const channelNames = { whatsapp: 'WhatsApp', telegram: 'Telegram', messenger: 'Messenger', url: null } as const;
 
-function htmlResponse(body: string, status: number): Response {
+function htmlResponse(body: string, status: number, extraHeaders: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': pageContentSecurityPolicy },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': pageContentSecurityPolicy, ...extraHeaders },
   });
 }
 
@@ -48,9 +57,29 @@ export function createWebApp(options: WebAppOptions) {
 
   const csrfTokenFor = (tokenHash: string) => hmacSha256(options.secret, `askgate csrf v1\n${tokenHash}`);
 
-  function messagePage(locale: Locale, titleKey: MessageKey, bodyKey: MessageKey, status: number): Response {
+  function messagePage(locale: Locale, titleKey: MessageKey, bodyKey: MessageKey, status: number, headers: Record<string, string> = {}): Response {
     const t = translator(locale);
-    return htmlResponse(MessagePage({ locale, title: t(titleKey), body: t(bodyKey) }) as string, status);
+    return htmlResponse(MessagePage({ locale, title: t(titleKey), body: t(bodyKey) }) as string, status, headers);
+  }
+
+  /** Builds the 429 page: how long to wait, in whole minutes, and the same wait in Retry-After. */
+  function tooManyPage(locale: Locale, retryAfterSeconds: number): Response {
+    const t = translator(locale);
+    const minutes = minutesToWait(retryAfterSeconds);
+    const body = minutes === 1 ? t('rateLimited.body.one') : t('rateLimited.body.other', { minutes });
+    return htmlResponse(MessagePage({ locale, title: t('rateLimited.title'), body }) as string, 429, { 'retry-after': String(retryAfterSeconds) });
+  }
+
+  /** Counts a page submission against the limit of the client's IP address; returns a 429 page when over it. */
+  async function limitSubmissions(request: Request, locale: Locale): Promise<Response | null> {
+    const address = clientAddressOf(peerAddressOf(request), request.headers.get('x-forwarded-for'), options.limits.trustedProxies);
+    // NOTE: a request that did not come through Bun.serve has no peer address and is not counted.
+    if (address === null) return null;
+
+    const hit = await options.store.hitRateLimit(rateLimitKeys.pageSubmissions(address), options.limits.pageSubmissionsPerMinute, 60, Date.now());
+    if (hit.allowed) return null;
+    logger.warn('page submission rejected: too many from this address', { request_id: requestIdOf(request), retry_after_s: hit.retryAfterSeconds });
+    return tooManyPage(locale, hit.retryAfterSeconds);
   }
 
   /** The page for a challenge that no longer takes answers. */
@@ -93,10 +122,21 @@ export function createWebApp(options: WebAppOptions) {
     return service.findByPageToken(token);
   }
 
-  return new Elysia({ name: 'askgate-web' })
+  const allowedMethods = methodsByPath(() => app.routes);
+
+  const app = new Elysia({ name: 'askgate-web' })
+    .onRequest(({ request }) => {
+      if (!servedMethods.has(request.method)) throw new AppError('method_not_allowed', 'method not served');
+      if (isBodyTooLarge(request)) throw new AppError('payload_too_large', 'request body too large');
+    })
     .onError(({ code, error, request }) => {
       const locale = localeFor(request, null);
-      if (code === 'NOT_FOUND') return messagePage(locale, 'notFound.title', 'notFound.body', 404);
+      if (isRouteMismatch(code, error)) {
+        const allowed = allowedMethods(new URL(request.url).pathname);
+        if (allowed.length === 0 || allowed.includes(request.method)) return messagePage(locale, 'notFound.title', 'notFound.body', 404);
+        return messagePage(locale, 'badRequest.title', 'badRequest.body', 405, { allow: allowed.join(', ') });
+      }
+      if (error instanceof AppError && error.code === 'payload_too_large') return messagePage(locale, 'badRequest.title', 'badRequest.body', 413);
       if (code === 'PARSE' || code === 'VALIDATION') return messagePage(locale, 'badRequest.title', 'badRequest.body', 400);
       logger.error('page request failed', {
         request_id: requestIdOf(request),
@@ -115,6 +155,9 @@ export function createWebApp(options: WebAppOptions) {
       return questionPage(locale, challenge, null);
     })
     .post('/c/:token', async ({ params, request, body }) => {
+      const limited = await limitSubmissions(request, localeFor(request, null));
+      if (limited !== null) return limited;
+
       const challenge = await loadChallenge(params.token);
       const locale = localeFor(request, challenge);
       const t = translator(locale);
@@ -159,8 +202,16 @@ export function createWebApp(options: WebAppOptions) {
           return messagePage(locale, 'locked.title', 'locked.body', 200);
         case 'passed':
           return successPage(locale, t, result.challenge);
+        case 'client_locked':
+          return tooManyPage(locale, result.retryAfterSeconds);
       }
     });
+  return app;
+}
+
+/** The page when even the error handler failed: static, in English, without details. */
+export function lastResortPage(): Response {
+  return htmlResponse(MessagePage({ locale: 'en', title: en['error.title'], body: en['error.body'] }) as string, 500);
 }
 
 /** Reads one answer per question from the form; null when any is missing or blank. */
