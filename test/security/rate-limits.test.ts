@@ -198,6 +198,30 @@ describe('failed answers per client', () => {
     expect((await submitAnswer(second.url, { answer: rightAnswer })).status).toBe(429);
   });
 
+  test('concurrent wrong answers respect limit', async () => {
+    const challenge = await askgate.createChallenge(sampleChallenge({ client_id: 'cust-burst', max_attempts: 10 }));
+    const csrf = csrfFrom(await (await fetch(challenge.url)).text());
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        fetch(challenge.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf, answer: `burst ${index}` }).toString(),
+        }),
+      ),
+    );
+    const statuses = await Promise.all(
+      responses.map(async (response) => {
+        await response.text();
+        return response.status;
+      }),
+    );
+
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(17);
+    expect((await viewOf(askgate, challenge.id)).attempts).toBe(3);
+  });
+
   test('other tenant same client_id unaffected', async () => {
     const guessed = await askgate.createChallenge(sampleChallenge({ client_id: 'cust-shared-id', max_attempts: 5 }));
     for (const answer of ['wrong 1', 'wrong 2', 'wrong 3']) await (await submitAnswer(guessed.url, { answer })).text();

@@ -93,6 +93,22 @@ describe('tenant isolation', () => {
     expect(checked).toBeGreaterThanOrEqual(4);
   });
 
+  test('list routes hide owner ids', async () => {
+    // Routes without an id (such as an event list) filter by tenant: asked for the owner's
+    // challenge, they must return nothing of it to another tenant.
+    const document = await (await fetch(askgate.apiUrl + '/openapi.json')).json();
+    const lists = Object.entries(document.paths as Record<string, Record<string, unknown>>)
+      .filter(([path, operations]) => path.startsWith('/v1/') && !path.includes('{') && 'get' in operations)
+      .map(([path]) => path);
+    for (const path of lists) {
+      const response = await call(otherKey, 'GET', `${path}?challenge_id=${passedId}`);
+      const text = await response.text();
+      expect({ path, leaked: text.includes(passedId) || text.includes(eventId) }).toEqual({ path, leaked: false });
+    }
+    const own = await call(ownerKey, 'GET', `/v1/challenges/${passedId}`);
+    expect(await own.text()).toContain(passedId);
+  });
+
   test('404 matches unknown id', async () => {
     const foreign = await call(otherKey, 'GET', `/v1/challenges/${pendingId}`);
     const missing = await call(otherKey, 'GET', '/v1/challenges/chl_AAAAAAAAAAAAAAAAAAAAAA');
