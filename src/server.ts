@@ -2,6 +2,8 @@ import type { Server } from 'bun';
 import { createApiApp, lastResortProblem } from './api/app.ts';
 import { ChallengeService } from './challenge/challenge-service.ts';
 import { defaultPublicUrl, type Config } from './config/config.ts';
+import { activeSigningSecrets, type SigningSecretSet } from './delivery/signing-secrets.ts';
+import { WebhookWorker } from './delivery/webhook-worker.ts';
 import { limitRequestBody } from './http/body-limit.ts';
 import { requestIdOf, setPeerAddress } from './http/request-context.ts';
 import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, removeBannerHeaders, strictTransportSecurity } from './http/security-headers.ts';
@@ -11,7 +13,7 @@ import { generateApiKey } from './security/api-keys.ts';
 import { sha256 } from './security/digest.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
-import { MemoryStore } from './store/memory-store.ts';
+import { describeStore, openStore } from './store/open-store.ts';
 import type { ChallengeStore } from './store/store.ts';
 import { version } from './version.ts';
 import { createWebApp, lastResortPage } from './web/app.tsx';
@@ -24,6 +26,8 @@ export interface RunningServer {
   store: ChallengeStore;
   /** The generated development key, when no ASKGATE_API_KEY was configured. */
   developmentApiKey: string | null;
+  webhookWorker: WebhookWorker;
+  /** Stops the listeners, waits up to ASKGATE_SHUTDOWN_GRACE_MS for event deliveries, then closes the store. */
   stop: () => Promise<void>;
 }
 
@@ -53,8 +57,22 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   const adminKeyHash = config.adminKey === null ? null : sha256(config.adminKey);
   const limits = abuseLimitsFrom(config);
 
-  const signingSecret = config.webhookSecret ?? deriveSigningSecret(secret);
-  const store = overrides.store ?? new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
+  const secretSet: SigningSecretSet = {
+    current: config.webhookSecret ?? deriveSigningSecret(secret),
+    previous: config.webhookSecretPrevious,
+    previousUntil: config.webhookSecretPreviousUntil,
+  };
+  const signingSecrets = () => activeSigningSecrets(secretSet, Date.now());
+  const store = overrides.store ?? (await openStore(config, logger));
+  logger.info('store opened', { store: overrides.store ? 'supplied by the caller' : describeStore(config.store) });
+  const webhookWorker = new WebhookWorker({
+    store,
+    logger: logger.child({ component: 'webhooks' }),
+    signingSecrets,
+    timeoutMs: config.webhookTimeoutMs,
+    retryScheduleSeconds: config.webhookRetryScheduleSeconds,
+    outbound: { defaultUrl: config.webhookUrl, allowHosts: config.webhookUrlHosts, allowPrivate: config.allowPrivateOutbound },
+  });
   const service = new ChallengeService({
     store,
     secret,
@@ -65,9 +83,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     validationTimeoutMs: config.validationTimeoutMs,
     defaultWhatsappDigits: config.whatsappDigits,
     returnUrlHosts: config.returnUrlHosts,
-    signingSecrets: () => [signingSecret],
+    signingSecrets,
     createLimits: { maxPendingTotal: config.maxPending, maxPendingPerClient: config.maxPendingPerClient },
     defaultWebhookUrl: config.webhookUrl,
+    webhookUrlHosts: config.webhookUrlHosts,
+    confirmWindowSeconds: config.confirmWindowSeconds,
+    onEventStored: () => webhookWorker.nudge(),
     clientFailures: { max: config.clientFailuresMax, windowSeconds: config.clientFailuresWindowSeconds },
     allowPrivateOutbound: config.allowPrivateOutbound,
   });
@@ -144,8 +165,19 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   }
 
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, webServer.port ?? config.webPort, config.tls !== null);
-  web = createWebApp({ service, store, secret, publicUrl, defaultLocale: config.defaultLocale, logger, limits });
-  api = createApiApp({ service, store, bootstrapKeyHash, adminKeyHash, publicUrl, logger, version, limits });
+  web = createWebApp({ service, store, secret, publicUrl, defaultLocale: config.defaultLocale, tenants: config.tenants, logger, limits });
+  api = createApiApp({
+    service,
+    store,
+    bootstrapKeyHash,
+    adminKeyHash,
+    publicUrl,
+    logger,
+    version,
+    limits,
+    onRedeliver: () => webhookWorker.nudge(),
+  });
+  webhookWorker.start();
 
   const scheme = config.tls ? 'https' : 'http';
   const shownHost = (hostname: string | undefined) => (hostname && hostname.includes(':') ? `[${hostname}]` : hostname);
@@ -155,8 +187,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     publicUrl,
     store,
     developmentApiKey,
+    webhookWorker,
     stop: async () => {
       await Promise.all([apiServer.stop(), webServer.stop()]);
+      await webhookWorker.stop(config.shutdownGraceMs);
       await store.close();
     },
   };
@@ -165,6 +199,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
 function routeOf(path: string): string {
   if (path.startsWith('/c/')) return '/c/:token';
   if (path.startsWith('/v1/challenges/')) return '/v1/challenges/:id';
+  if (path.startsWith('/v1/events/')) return '/v1/events/:id';
   if (path.startsWith('/admin/v1/keys/')) return '/admin/v1/keys/:id';
   return path.length > 64 ? path.slice(0, 64) : path;
 }

@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.ts';
 import { buildProblem, problemResponse } from '../errors/problem.ts';
 import { isBodyTooLarge, maxRequestBodyBytes } from '../http/body-limit.ts';
 import { toAppError } from '../http/error-mapping.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { requestIdOf } from '../http/request-context.ts';
 import { isRouteMismatch, methodsByPath, servedMethods, unmatchedRouteError } from '../http/route-methods.ts';
 import type { Logger } from '../log/logger.ts';
@@ -13,9 +14,11 @@ import type { ApiCaller } from '../security/api-keys.ts';
 import type { ChallengeStore } from '../store/store.ts';
 import { authenticateAdmin, authenticateApiKey } from './auth.ts';
 import { docsRoutes } from './docs.ts';
-import { challengeIdParams, createChallengeBody, idempotencyHeaders } from './models.ts';
+import { eventIdParams, eventListQuery } from './event-models.ts';
+import { challengeIdParams, confirmBody, createChallengeBody, idempotencyHeaders } from './models.ts';
 import { adminRoutes, createKeyBody, keyIdParams, listKeysQuery } from './routes/admin.ts';
 import { challengeRoutes } from './routes/challenges.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface ApiAppOptions {
   service: ChallengeService;
@@ -28,10 +31,22 @@ export interface ApiAppOptions {
   logger: Logger;
   version: string;
   limits: AbuseLimits;
+  /** Called after an event was made due again, so that delivery starts at once. */
+  onRedeliver?: () => void;
 }
 
 /** Schemas whose field names validation errors may repeat; see `toAppError`. */
-const requestSchemas = [createChallengeBody, challengeIdParams, idempotencyHeaders, createKeyBody, listKeysQuery, keyIdParams];
+const requestSchemas = [
+  createChallengeBody,
+  challengeIdParams,
+  idempotencyHeaders,
+  confirmBody,
+  eventListQuery,
+  eventIdParams,
+  createKeyBody,
+  listKeysQuery,
+  keyIdParams,
+];
 
 const description = `askgate lets a chat bot ask a customer a known question on a one-time web page instead of
 inside the chat, then sends the customer back to the chat with a neutral return code.
@@ -81,6 +96,9 @@ export function createApiApp(options: ApiAppOptions) {
         });
         return lastResortProblem(requestId);
       }
+      if (error instanceof StoreUnavailableError) {
+        options.logger.warn('request failed: store unavailable', { request_id: requestId, reason: error.reason });
+      }
       const headers: Record<string, string> = {};
       if (appError.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="askgate"';
       if (appError.code === 'method_not_allowed') headers.allow = allowedMethods(new URL(request.url).pathname).join(', ');
@@ -95,6 +113,7 @@ export function createApiApp(options: ApiAppOptions) {
           info: { title: 'askgate API', version: options.version, description },
           tags: [
             { name: 'challenges', description: 'Create, read and cancel verification challenges.' },
+            { name: 'events', description: 'Result events: the webhook delivery log, polling and redelivery.' },
             { name: 'health', description: 'Liveness and readiness for load balancers.' },
             ...(options.adminKeyHash === null ? [] : [{ name: 'admin', description: 'Manage API keys. Needs ASKGATE_ADMIN_KEY.' }]),
           ],
@@ -126,6 +145,7 @@ export function createApiApp(options: ApiAppOptions) {
         createPerMinute: options.limits.createPerMinute,
       }),
     )
+    .use(eventRoutes({ store, tenantOf, onRedeliver: options.onRedeliver }))
     .use(options.adminKeyHash === null ? new Elysia({ name: 'askgate-admin-off' }) : adminRoutes({ store, logger }));
   return app;
 }

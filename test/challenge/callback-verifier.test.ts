@@ -96,7 +96,8 @@ describe('callback verifier', () => {
   });
 
   test('signs the validation request', async () => {
-    const created = await askgate.createChallenge(callbackChallenge(validation.url('/valid')));
+    const challengeBody = callbackChallenge(validation.url('/valid'));
+    const created = await askgate.createChallenge(challengeBody);
     const before = Math.floor(Date.now() / 1000);
     await submitAnswer(created.url, { answer: ' Twelfth of April ' });
 
@@ -107,7 +108,7 @@ describe('callback verifier', () => {
     expect(request.headers.get('content-type')).toStartWith('application/json');
     const body = JSON.parse(request.body);
     expect(body.challenge_id).toBe(created.id);
-    expect(body.client_id).toBe(created.client_id);
+    expect(body.client_id).toBe(challengeBody.client_id as string);
     expect(body.question_id).toBe('q1');
     expect(body.question).toBe('What is your date of birth?');
     expect(body.answer).toBe(' Twelfth of April ');

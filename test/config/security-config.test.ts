@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { checkSecretForStore, loadConfig } from '../../src/config/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 
 function load(env: Record<string, string>) {
@@ -80,16 +80,17 @@ describe('security settings', () => {
   });
 });
 
-describe('checkSecretForStore()', () => {
+describe('secret with a durable store', () => {
   test('memory store needs no secret', () => {
-    expect(() => checkSecretForStore('memory', null)).not.toThrow();
+    expect(load({ ASKGATE_STORE: 'memory' }).secret).toBeNull();
   });
 
   test('shared store needs a secret', () => {
-    for (const store of ['sqlite:/var/lib/askgate/askgate.db', 'redis://127.0.0.1:6379/3']) {
-      expect(() => checkSecretForStore(store, null)).toThrow(ConfigError);
-      expect(() => checkSecretForStore(store, null)).toThrow(/ASKGATE_SECRET is required/);
-      expect(() => checkSecretForStore(store, 's'.repeat(32))).not.toThrow();
+    for (const store of ['sqlite:/nonexistent-dir/askgate.db', 'redis://127.0.0.1:6379/3']) {
+      const error = configErrorOf({ ASKGATE_STORE: store });
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('ASKGATE_SECRET is required');
+      expect(load({ ASKGATE_STORE: store, ASKGATE_SECRET: 's'.repeat(32) }).store).toBe(store);
     }
   });
 });

@@ -212,15 +212,33 @@ describe('API fuzzing', () => {
 
   test('ids and paths never cause 5xx', async () => {
     const method = fc.constantFrom('GET', 'DELETE', 'POST', 'PUT');
+    const route = fc.constantFrom('/v1/challenges/{id}', '/v1/challenges/{id}/confirm', '/v1/events/{id}', '/v1/events/{id}/redeliver');
+    const passed = await askgate.createChallenge(sampleChallenge());
+    await (await fetch(passed.url)).text();
+    // Real ids as well as generated ones, so that the routes get past their lookups too.
+    const id = fc.oneof(tagged, fc.constant(passed.id), fc.constant('chl_AAAAAAAAAAAAAAAAAAAAAA'));
+    const body = fc.option(fc.oneof(fc.record({ code: tagged }), anything), { nil: undefined });
     await fc.assert(
-      fc.asyncProperty(method, tagged, async (verb, id) => {
-        const response = await fetch(`${askgate.apiUrl}/v1/challenges/${encodeURIComponent(id)}`, {
+      fc.asyncProperty(method, route, id, body, async (verb, path, resourceId, payload) => {
+        const response = await fetch(askgate.apiUrl + path.replace('{id}', encodeURIComponent(resourceId)), {
           method: verb,
-          headers: { authorization: `Bearer ${askgate.apiKey}` },
+          headers: { authorization: `Bearer ${askgate.apiKey}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: payload === undefined || verb === 'GET' ? undefined : JSON.stringify(payload),
         });
         checkApiResponse(await observe(response));
       }),
-      { numRuns: 800, interruptAfterTimeLimit: 3_000 },
+      { numRuns: 1000, interruptAfterTimeLimit: 4_000 },
+    );
+  });
+
+  test('event list queries never cause 5xx', async () => {
+    const query = fc.dictionary(fc.constantFrom('challenge_id', 'status', 'limit', 'cursor'), fc.oneof(tagged, fc.constantFrom('1', '100', '101', 'dead', '-1')), { maxKeys: 3 });
+    await fc.assert(
+      fc.asyncProperty(query, async (params) => {
+        const response = await askgate.api(`/v1/events?${new URLSearchParams(params)}`);
+        checkApiResponse(await observe(response));
+      }),
+      { numRuns: 500, interruptAfterTimeLimit: 3_000 },
     );
   });
 });

@@ -221,3 +221,71 @@ describe('outbound guard in the callback verifier', () => {
     }
   });
 });
+
+describe('outbound guard in webhook delivery', () => {
+  let receiver: ReturnType<typeof Bun.serve>;
+  let received = 0;
+
+  beforeAll(() => {
+    receiver = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch: () => {
+        received += 1;
+        return new Response(null, { status: 204 });
+      },
+    });
+  });
+
+  afterAll(() => {
+    receiver.stop(true);
+  });
+
+  /** Waits until the event of `challengeId` has at least one delivery try, and returns it. */
+  async function firstTry(askgate: Awaited<ReturnType<typeof startAskgate>>, challengeId: string) {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const [event] = await askgate.store.listEvents('default', { challengeId, limit: 5 });
+      if (event !== undefined && event.attempts.length > 0) return event;
+      if (Date.now() > deadline) throw new Error('no delivery try within 5 s');
+      await Bun.sleep(50);
+    }
+  }
+
+  test('rejected webhook URL gets no request', async () => {
+    const askgate = await startAskgate({
+      ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'false',
+      ASKGATE_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/events`,
+    });
+    try {
+      const created = await askgate.createChallenge(sampleChallenge());
+      await (await submitAnswer(created.url, { answer: '1990-04-12' })).text();
+      const event = await firstTry(askgate, created.id);
+
+      expect(event.attempts[0]?.error).toBe('rejected by the outbound guard (forbidden_address)');
+      expect(event.attempts[0]?.status).toBeNull();
+      expect(received).toBe(0);
+      expect(askgate.logs.some((line) => line.includes('webhook request rejected by the outbound guard'))).toBe(true);
+    } finally {
+      await askgate.stop();
+    }
+  });
+
+  test('allowed webhook URL gets the event', async () => {
+    const askgate = await startAskgate({
+      ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'true',
+      ASKGATE_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/events`,
+    });
+    try {
+      const created = await askgate.createChallenge(sampleChallenge());
+      await (await submitAnswer(created.url, { answer: '1990-04-12' })).text();
+      const event = await firstTry(askgate, created.id);
+
+      expect(event.attempts[0]?.error).toBeNull();
+      expect(event.attempts[0]?.status).toBe(204);
+      expect(received).toBe(1);
+    } finally {
+      await askgate.stop();
+    }
+  });
+});

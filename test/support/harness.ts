@@ -28,7 +28,7 @@ export async function startAskgate(env: Record<string, string> = {}, overrides: 
       ASKGATE_WEB_PORT: '0',
       ASKGATE_API_KEY: testApiKey,
       ASKGATE_SECRET: testSecret,
-      // Validation receivers in tests listen on 127.0.0.1, which the outbound guard refuses by default.
+      // Validation and webhook receivers in tests listen on 127.0.0.1, which the outbound guard rejects by default.
       ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'true',
       // Every test request comes from 127.0.0.1; the per-address page limit has its own tests.
       ASKGATE_PAGE_RATE_PER_MINUTE: '100000',
