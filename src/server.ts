@@ -7,7 +7,11 @@ import { WebhookWorker } from './delivery/webhook-worker.ts';
 import { limitRequestBody } from './http/body-limit.ts';
 import { requestIdOf, setPeerAddress } from './http/request-context.ts';
 import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, removeBannerHeaders, strictTransportSecurity } from './http/security-headers.ts';
-import type { Logger } from './log/logger.ts';
+import { runWithLogContext } from './log/log-context.ts';
+import type { LogFields, Logger } from './log/logger.ts';
+import { createAskgateMetrics, type AskgateMetrics } from './observability/askgate-metrics.ts';
+import { countExpired, instrumentStore } from './observability/instrumented-store.ts';
+import { createRouteLabeler, unmatchedRoute } from './observability/route-label.ts';
 import { abuseLimitsFrom } from './security/abuse-limits.ts';
 import { generateApiKey } from './security/api-keys.ts';
 import { sha256 } from './security/digest.ts';
@@ -24,17 +28,24 @@ export interface RunningServer {
   /** Base of the page links handed to bots. */
   publicUrl: string;
   store: ChallengeStore;
+  metrics: AskgateMetrics;
   /** The generated development key, when no ASKGATE_API_KEY was configured. */
   developmentApiKey: string | null;
   webhookWorker: WebhookWorker;
-  /** Stops the listeners, waits up to ASKGATE_SHUTDOWN_GRACE_MS for event deliveries, then closes the store. */
-  stop: () => Promise<void>;
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to `graceMs` (default
+   * ASKGATE_SHUTDOWN_GRACE_MS), waits as long for event deliveries in flight, then closes the
+   * store. A second call returns the first call's promise.
+   */
+  stop: (options?: { graceMs?: number }) => Promise<void>;
 }
 
 /** Parts a caller supplies instead of the ones built from the configuration; for tests. */
 export interface ServerOverrides {
   store?: ChallengeStore;
 }
+
+const httpMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
  * Starts the API and the customer page as two listeners in this process, sharing one store
@@ -63,7 +74,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     previousUntil: config.webhookSecretPreviousUntil,
   };
   const signingSecrets = () => activeSigningSecrets(secretSet, Date.now());
-  const store = overrides.store ?? (await openStore(config, logger));
+  const metrics = createAskgateMetrics();
+  const opened = overrides.store ?? (await openStore(config, logger, { onChallengeExpired: countExpired(metrics) }));
+  const store = instrumentStore(opened, metrics, logger);
   logger.info('store opened', { store: overrides.store ? 'supplied by the caller' : describeStore(config.store) });
   const webhookWorker = new WebhookWorker({
     store,
@@ -96,7 +109,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   // The web listener starts first, so that a port of 0 (any free port) is known before links are built.
   let web: ReturnType<typeof createWebApp> | null = null;
   let api: ReturnType<typeof createApiApp> | null = null;
+  // Route patterns are known once the apps exist; until then every request is "unmatched".
+  const routeLabelers: Record<string, (path: string) => string> = { api: () => unmatchedRoute, web: () => unmatchedRoute };
 
+  let stopping: Promise<void> | null = null;
   const tlsHeaders: Record<string, string> = config.tls ? { 'strict-transport-security': strictTransportSecurity } : {};
   const listen = (
     port: number,
@@ -119,24 +135,32 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         const peer = server.requestIP(received);
         if (peer !== null) setPeerAddress(request, peer.address);
         const requestId = requestIdOf(request);
+        // Every line logged while the request runs carries these fields; the API adds the tenant to this object.
+        const context: LogFields = { listener: name, request_id: requestId };
 
         let response: Response;
         try {
-          response = await handle(request);
+          response = await runWithLogContext(context, () => handle(request));
         } catch (error) {
-          logger.error('request failed outside the app error handler', { listener: name, request_id: requestId, error: error instanceof Error ? error.name : 'unknown' });
+          logger.error('request failed outside the app error handler', { ...context, error: error instanceof Error ? error.name : 'unknown' });
           response = lastResort(request);
         }
         removeBannerHeaders(response.headers);
         applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders, 'x-request-id': requestId });
+        // Once a stop has begun, clients are told not to reuse the connection for another request.
+        if (stopping !== null) response.headers.set('connection', 'close');
+
+        const seconds = (performance.now() - started) / 1000;
+        // Paths hold page tokens and challenge ids, so logs and labels carry the route pattern only.
+        const route = routeLabelers[name]?.(new URL(request.url).pathname) ?? unmatchedRoute;
+        const method = httpMethods.has(request.method) ? request.method : 'other';
+        metrics.httpRequestDuration.observe({ listener: name, route, method, status: String(response.status) }, seconds);
         logger.debug('request', {
-          listener: name,
-          request_id: requestId,
-          method: request.method,
-          // The path of a page request holds the page token, so only the route is logged.
-          route: routeOf(new URL(request.url).pathname),
+          ...context,
+          method,
+          route,
           status: response.status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
+          duration_ms: Math.round(seconds * 10000) / 10,
         });
         return response;
       },
@@ -176,7 +200,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     version,
     limits,
     onRedeliver: () => webhookWorker.nudge(),
+    metrics: metrics.registry,
+    metricsToken: config.metricsToken,
   });
+  routeLabelers.web = createRouteLabeler(web.routes.map((route) => route.path));
+  routeLabelers.api = createRouteLabeler(api.routes.map((route) => route.path));
   webhookWorker.start();
 
   const scheme = config.tls ? 'https' : 'http';
@@ -186,20 +214,37 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     webUrl: `${scheme}://${shownHost(webServer.hostname)}:${webServer.port}`,
     publicUrl,
     store,
+    metrics,
     developmentApiKey,
     webhookWorker,
-    stop: async () => {
-      await Promise.all([apiServer.stop(), webServer.stop()]);
-      await webhookWorker.stop(config.shutdownGraceMs);
-      await store.close();
+    stop: (options = {}) => {
+      const graceMs = options.graceMs ?? config.shutdownGraceMs;
+      stopping ??= stopListeners([apiServer, webServer], graceMs, logger)
+        .then(() => webhookWorker.stop(graceMs))
+        .then(() => store.close());
+      return stopping;
     },
   };
 }
 
-function routeOf(path: string): string {
-  if (path.startsWith('/c/')) return '/c/:token';
-  if (path.startsWith('/v1/challenges/')) return '/v1/challenges/:id';
-  if (path.startsWith('/v1/events/')) return '/v1/events/:id';
-  if (path.startsWith('/admin/v1/keys/')) return '/admin/v1/keys/:id';
-  return path.length > 64 ? path.slice(0, 64) : path;
+/**
+ * Stops accepting new connections at once and waits for requests in flight; after `graceMs`,
+ * closes the connections that still have one.
+ */
+async function stopListeners(servers: Server<undefined>[], graceMs: number, logger: Logger): Promise<void> {
+  const inFlight = servers.reduce((sum, server) => sum + server.pendingRequests, 0);
+  logger.info('stopping listeners', { requests_in_flight: inFlight, grace_ms: graceMs });
+
+  const drained = Promise.all(servers.map((server) => server.stop(false)));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const finished = await Promise.race([drained.then(() => true as const), graceOver]);
+  clearTimeout(timer);
+  if (finished) return;
+
+  const cut = servers.reduce((sum, server) => sum + server.pendingRequests, 0);
+  logger.warn('shutdown grace period over: closing connections with requests in flight', { requests_cut: cut, grace_ms: graceMs });
+  await Promise.all(servers.map((server) => server.stop(true)));
 }

@@ -8,7 +8,9 @@ import { toAppError } from '../http/error-mapping.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
 import { requestIdOf } from '../http/request-context.ts';
 import { isRouteMismatch, methodsByPath, servedMethods, unmatchedRouteError } from '../http/route-methods.ts';
+import { addToLogContext } from '../log/log-context.ts';
 import type { Logger } from '../log/logger.ts';
+import type { MetricsRegistry } from '../observability/metrics.ts';
 import type { AbuseLimits } from '../security/abuse-limits.ts';
 import type { ApiCaller } from '../security/api-keys.ts';
 import type { ChallengeStore } from '../store/store.ts';
@@ -19,6 +21,7 @@ import { challengeIdParams, confirmBody, createChallengeBody, idempotencyHeaders
 import { adminRoutes, createKeyBody, keyIdParams, listKeysQuery } from './routes/admin.ts';
 import { challengeRoutes } from './routes/challenges.ts';
 import { eventRoutes } from './routes/events.ts';
+import { operationsRoutes } from './routes/operations.ts';
 
 export interface ApiAppOptions {
   service: ChallengeService;
@@ -33,6 +36,9 @@ export interface ApiAppOptions {
   limits: AbuseLimits;
   /** Called after an event was made due again, so that delivery starts at once. */
   onRedeliver?: () => void;
+  metrics: MetricsRegistry;
+  /** Bearer token that /metrics requires; null leaves it open. */
+  metricsToken: string | null;
 }
 
 /** Schemas whose field names validation errors may repeat; see `toAppError`. */
@@ -55,7 +61,7 @@ It is a step-up check on top of the possession of the chat account, not an authe
 its own. Every /v1 route needs \`Authorization: Bearer <api key>\`. Errors are
 application/problem+json documents with a stable \`code\`.`;
 
-/** Builds the bot-facing API: challenges under /v1, docs, OpenAPI and health checks. */
+/** Builds the bot-facing API: challenges under /v1, docs, OpenAPI, health checks and metrics. */
 export function createApiApp(options: ApiAppOptions) {
   const { store, logger } = options;
   const callers = new WeakMap<Request, ApiCaller>();
@@ -77,7 +83,9 @@ export function createApiApp(options: ApiAppOptions) {
       const path = new URL(request.url).pathname;
       const log = logger.child({ request_id: requestIdOf(request) });
       if (path === '/v1' || path.startsWith('/v1/')) {
-        callers.set(request, await authenticateApiKey(request.headers.get('authorization'), store, options.bootstrapKeyHash, log));
+        const caller = await authenticateApiKey(request.headers.get('authorization'), store, options.bootstrapKeyHash, log);
+        callers.set(request, caller);
+        addToLogContext({ tenant: caller.tenantId });
       } else if (options.adminKeyHash !== null && path.startsWith('/admin/')) {
         authenticateAdmin(request.headers.get('authorization'), options.adminKeyHash, log);
       }
@@ -114,7 +122,7 @@ export function createApiApp(options: ApiAppOptions) {
           tags: [
             { name: 'challenges', description: 'Create, read and cancel verification challenges.' },
             { name: 'events', description: 'Result events: the webhook delivery log, polling and redelivery.' },
-            { name: 'health', description: 'Liveness and readiness for load balancers.' },
+            { name: 'health', description: 'Liveness and readiness for load balancers, and Prometheus metrics.' },
             ...(options.adminKeyHash === null ? [] : [{ name: 'admin', description: 'Manage API keys. Needs ASKGATE_ADMIN_KEY.' }]),
           ],
           components: {
@@ -128,12 +136,7 @@ export function createApiApp(options: ApiAppOptions) {
       }),
     )
     .use(docsRoutes())
-    .get('/healthz', () => ({ status: 'ok' }), {
-      detail: { summary: 'Liveness', description: 'Returns 200 while the process runs.', tags: ['health'] },
-    })
-    .get('/readyz', () => ({ status: 'ready' }), {
-      detail: { summary: 'Readiness', description: 'Returns 200 when the store can be reached.', tags: ['health'] },
-    })
+    .use(operationsRoutes({ store, metrics: options.metrics, metricsToken: options.metricsToken }))
     .use(
       challengeRoutes({
         service: options.service,

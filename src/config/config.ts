@@ -7,6 +7,7 @@ import { ConfigError } from './config-error.ts';
 import { parseIpRange, type IpRange } from '../security/ip-address.ts';
 import { supportedLocales, type Locale } from './locales.ts';
 import { loadTenantsFile, type TenantDirectory } from './tenants-file.ts';
+import { maskUrlPasswords } from './mask.ts';
 import {
   parseBoolean,
   parseChoice,
@@ -48,8 +49,6 @@ export interface Config {
   webhookTimeoutMs: number;
   /** Delays before the second, third… try, in seconds; the event is dead after the last. */
   webhookRetryScheduleSeconds: number[];
-  /** How long a stop waits for deliveries in flight. */
-  shutdownGraceMs: number;
   /** How long after passing a return code can be confirmed. */
   confirmWindowSeconds: number;
   whatsappDigits: string | null;
@@ -68,6 +67,10 @@ export interface Config {
   tenants: TenantDirectory;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Bearer token that GET /metrics requires; null leaves /metrics open. */
+  metricsToken: string | null;
+  /** How long a stop waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
 }
 
 /** Every setting, in the order `--help` lists them. */
@@ -182,11 +185,6 @@ export const optionSpecs = {
     description: 'Comma-separated delays between delivery tries, each varied by up to 20% (default 5,300,1800,7200,18000,36000).',
     unit: 'seconds', parse: parseRetrySchedule,
   },
-  shutdownGraceMs: {
-    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
-    description: 'How long SIGTERM or SIGINT waits for event deliveries in flight (default 10000).',
-    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
-  },
   confirmWindowSeconds: {
     key: 'confirmWindowSeconds', env: 'ASKGATE_CONFIRM_WINDOW', flag: 'confirm-window',
     description: 'How long after a challenge passed its return code can be confirmed (default 900).',
@@ -262,6 +260,16 @@ export const optionSpecs = {
     description: 'json, or pretty for terminals (default: pretty on a terminal, json otherwise).',
     unit: 'format', parse: parseChoice(['json', 'pretty'] as const),
   },
+  metricsToken: {
+    key: 'metricsToken', env: 'ASKGATE_METRICS_TOKEN', flag: 'metrics-token', secret: true,
+    description: 'Bearer token that GET /metrics requires; without it /metrics is open to anyone who reaches the API port.',
+    unit: 'text', parse: parseMetricsToken,
+  },
+  shutdownGraceMs: {
+    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
+    description: 'On SIGTERM or SIGINT, how long requests and event deliveries in flight may take before askgate closes them (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
+  },
 } satisfies Record<string, OptionSpec<unknown>>;
 
 type Specs = typeof optionSpecs;
@@ -328,7 +336,6 @@ export function loadConfig(
     webhookUrlHosts: raw.webhookUrlHosts ?? [],
     webhookTimeoutMs: raw.webhookTimeoutMs ?? 10000,
     webhookRetryScheduleSeconds: raw.webhookRetryScheduleSeconds ?? [5, 300, 1800, 7200, 18000, 36000],
-    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
     confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
@@ -344,10 +351,13 @@ export function loadConfig(
     tenants: raw.tenants ?? {},
     logLevel: raw.logLevel ?? 'info',
     logFormat: raw.logFormat ?? (isTerminal ? 'pretty' : 'json'),
+    metricsToken: raw.metricsToken ?? null,
+    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
   };
 }
 
-function readSetting(
+/** Finds the raw text of one setting and where it came from; null when it is not set. */
+export function readSetting(
   spec: OptionSpec<unknown>,
   env: Record<string, string | undefined>,
   flags: FlagValues,
@@ -515,6 +525,13 @@ function parseHostList(raw: string, source: string): string[] {
 function parseAdminKey(raw: string, source: string): string {
   if (raw.length < 32 || /\s/.test(raw)) {
     throw new ConfigError(`${source} is shorter than 32 characters or contains spaces. Generate one with: openssl rand -base64 32`);
+  }
+  return raw;
+}
+
+function parseMetricsToken(raw: string, source: string): string {
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`${source} must be at least 16 visible ASCII characters without spaces. Generate one with: openssl rand -hex 24`);
   }
   return raw;
 }

@@ -17,6 +17,7 @@ import type {
   IdempotentReply,
   RateLimitHit,
   RetentionOptions,
+  StoreHooks,
 } from './store.ts';
 
 type Deadline =
@@ -50,8 +51,10 @@ export class MemoryStore implements ChallengeStore {
   private readonly deadlines: DeadlineQueue<Deadline>;
   private readonly retentionMs: number;
   private readonly eventRetentionMs: number;
+  private readonly hooks: StoreHooks;
 
-  constructor(options: RetentionOptions) {
+  constructor(options: RetentionOptions & StoreHooks) {
+    this.hooks = { onChallengeExpired: options.onChallengeExpired };
     this.retentionMs = options.retentionSeconds * 1000;
     this.eventRetentionMs = options.eventRetentionSeconds * 1000;
     this.deadlines = new DeadlineQueue((deadline) => this.handleDeadline(deadline, Date.now()));
@@ -287,6 +290,7 @@ export class MemoryStore implements ChallengeStore {
     const event = buildChallengeEvent(challenge, Date.now());
     this.events.set(event.id, event);
     this.deadlines.push(event.createdAt + this.eventRetentionMs, { kind: 'event', id: event.id });
+    if (status === 'expired') this.hooks.onChallengeExpired?.({ ...challenge });
   }
 
   private allocateReturnCode(id: string): string {

@@ -4,12 +4,17 @@ import { MemoryStore } from './memory-store.ts';
 import { openRedisStore } from './redis/open-redis-store.ts';
 import { maskRedisUrl } from './redis/redis-url.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
-import type { ChallengeStore } from './store.ts';
+import type { ChallengeStore, StoreHooks } from './store.ts';
 
-/** Opens the store that `ASKGATE_STORE` names. Redis must answer a PING before this returns. */
-export async function openStore(config: Config, logger: Logger): Promise<ChallengeStore> {
+/**
+ * Opens the store that `ASKGATE_STORE` names. Redis must answer a PING before this returns.
+ *
+ * NOTE: only the memory store calls `hooks.onChallengeExpired`; the SQLite and Redis stores
+ * expire challenges in their own pollers, so expiries are missing from the metrics there.
+ */
+export async function openStore(config: Config, logger: Logger, hooks: StoreHooks = {}): Promise<ChallengeStore> {
   const retention = { retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds };
-  if (config.store === 'memory') return new MemoryStore(retention);
+  if (config.store === 'memory') return new MemoryStore({ ...retention, ...hooks });
   if (config.store.startsWith('sqlite:')) {
     return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, logger: logger.child({ store: 'sqlite' }) });
   }
