@@ -8,6 +8,7 @@ import { supportedLocales, type Locale } from './locales.ts';
 import { loadTenantsFile, type TenantDirectory } from './tenants-file.ts';
 import { maskUrlPasswords } from './mask.ts';
 import {
+  parseBoolean,
   parseChoice,
   parseHttpUrl,
   parseIntegerInRange,
@@ -51,6 +52,8 @@ export interface Config {
   confirmWindowSeconds: number;
   whatsappDigits: string | null;
   returnUrlHosts: string[];
+  /** Accept http:// return URLs on loopback hosts (127.0.0.1, [::1], localhost) that are also on returnUrlHosts. */
+  returnUrlAllowLoopbackHttp: boolean;
   validationUrlHosts: string[];
   defaultLocale: Locale;
   /** Page settings per tenant from ASKGATE_TENANTS_FILE; empty when no file is given. */
@@ -190,6 +193,11 @@ export const optionSpecs = {
     description: 'Comma-separated host names that url return targets may point to (default none).',
     unit: 'hosts', parse: parseHostList,
   },
+  returnUrlAllowLoopbackHttp: {
+    key: 'returnUrlAllowLoopbackHttp', env: 'ASKGATE_RETURN_URL_ALLOW_LOOPBACK_HTTP', flag: 'return-url-allow-loopback-http',
+    description: 'true also accepts http:// url return targets on 127.0.0.1, [::1] and localhost when that host is on ASKGATE_RETURN_URL_HOSTS, for local demos and tests (default false).',
+    unit: 'true|false', parse: parseBoolean,
+  },
   validationUrlHosts: {
     key: 'validationUrlHosts', env: 'ASKGATE_VALIDATION_URL_HOSTS', flag: 'validation-url-hosts',
     description: 'Comma-separated host names that a per-challenge validation_url may point to (default none).',
@@ -291,6 +299,7 @@ export function loadConfig(
     confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
+    returnUrlAllowLoopbackHttp: raw.returnUrlAllowLoopbackHttp ?? false,
     validationUrlHosts: raw.validationUrlHosts ?? [],
     defaultLocale: raw.defaultLocale ?? 'en',
     tenants: raw.tenants ?? {},
@@ -457,14 +466,28 @@ function parseWhatsappNumber(raw: string, source: string): string {
   return digits;
 }
 
+/**
+ * Parses a comma-separated list of host names and IP addresses, lower-cased. An IPv6 address may
+ * be written with or without brackets and is stored in brackets, as `URL.hostname` gives it.
+ */
 function parseHostList(raw: string, source: string): string[] {
-  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
-  for (const host of hosts) {
+  const entries = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  return entries.map((host) => {
+    if (host.includes(':')) return parseIpv6Host(host, source);
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
       throw new ConfigError(`${source} contains "${host}", which is not a host name. List host names separated by commas.`);
     }
+    return host;
+  });
+}
+
+function parseIpv6Host(host: string, source: string): string {
+  const bracketed = host.startsWith('[') ? host : `[${host}]`;
+  if (/^\[[0-9a-f:.]+\]$/.test(bracketed) && URL.canParse(`http://${bracketed}/`)) {
+    // The URL parser writes the address in its shortest form, as URL.hostname compares it.
+    return new URL(`http://${bracketed}/`).hostname;
   }
-  return hosts;
+  throw new ConfigError(`${source} contains "${host}", which is not a host name or IPv6 address. List hosts separated by commas, for example 127.0.0.1,[::1].`);
 }
 
 function parseMetricsToken(raw: string, source: string): string {
