@@ -243,12 +243,13 @@ export type FlagValues = Record<string, string | undefined>;
 
 /**
  * Builds the configuration from flags, then `ASKGATE_*` variables, then the seed's names, then
- * defaults. Throws ConfigError on the first invalid value.
+ * defaults. Without TLS settings, `cwd` is searched for cert.pem and key.pem; null skips that
+ * search. Throws ConfigError on the first invalid value.
  */
 export function loadConfig(
   env: Record<string, string | undefined>,
   flags: FlagValues = {},
-  cwd = process.cwd(),
+  cwd: string | null = process.cwd(),
   isTerminal = Boolean(process.stderr.isTTY),
 ): Config {
   const raw: Raw = {};
@@ -353,8 +354,9 @@ export function defaultPublicUrl(host: string, webPort: number, tls: boolean): s
   return `${scheme}://${shown}:${webPort}`;
 }
 
-function loadTls(certPath: string | null, keyPath: string | null, cwd: string): Config['tls'] {
+function loadTls(certPath: string | null, keyPath: string | null, cwd: string | null): Config['tls'] {
   if (certPath === null && keyPath === null) {
+    if (cwd === null) return null;
     const defaultCert = join(cwd, 'cert.pem');
     const defaultKey = join(cwd, 'key.pem');
     const hasCert = existsSync(defaultCert);
