@@ -96,6 +96,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     validationTimeoutMs: config.validationTimeoutMs,
     defaultWhatsappDigits: config.whatsappDigits,
     returnUrlHosts: config.returnUrlHosts,
+    returnUrlAllowLoopbackHttp: config.returnUrlAllowLoopbackHttp,
     signingSecrets,
     createLimits: { maxPendingTotal: config.maxPending, maxPendingPerClient: config.maxPendingPerClient },
     defaultWebhookUrl: config.webhookUrl,

@@ -25,6 +25,8 @@ export interface ChallengeServiceOptions {
   validationTimeoutMs: number;
   defaultWhatsappDigits: string | null;
   returnUrlHosts: readonly string[];
+  /** Accept http:// return URLs on loopback hosts of returnUrlHosts (default false). */
+  returnUrlAllowLoopbackHttp?: boolean;
   signingSecrets: () => readonly string[];
   createLimits: CreateLimits;
   /** Receiver of events for challenges that name none; null when events are only polled. */
@@ -80,7 +82,9 @@ export class ChallengeService {
     const questions = prepareQuestions(input, questionInputs, (questionId, normalised) =>
       hashAnswer(this.options.secret, id, questionId, normalised),
     );
-    const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts);
+    const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts, {
+      allowLoopbackHttp: this.options.returnUrlAllowLoopbackHttp ?? false,
+    });
     const metadata = checkMetadata(input.metadata);
     const createdAt = this.now();
     const expiresInSeconds = input.expires_in ?? this.options.defaultExpiresInSeconds;

@@ -53,6 +53,8 @@ export interface Config {
   confirmWindowSeconds: number;
   whatsappDigits: string | null;
   returnUrlHosts: string[];
+  /** Accept http:// return URLs on loopback hosts (127.0.0.1, [::1], localhost) that are also on returnUrlHosts. */
+  returnUrlAllowLoopbackHttp: boolean;
   validationUrlHosts: string[];
   /** Null when the admin API is off. */
   adminKey: string | null;
@@ -200,6 +202,11 @@ export const optionSpecs = {
     description: 'Comma-separated host names that url return targets may point to (default none).',
     unit: 'hosts', parse: parseHostList,
   },
+  returnUrlAllowLoopbackHttp: {
+    key: 'returnUrlAllowLoopbackHttp', env: 'ASKGATE_RETURN_URL_ALLOW_LOOPBACK_HTTP', flag: 'return-url-allow-loopback-http',
+    description: 'true also accepts http:// url return targets on 127.0.0.1, [::1] and localhost when that host is on ASKGATE_RETURN_URL_HOSTS, for local demos and tests (default false).',
+    unit: 'true|false', parse: parseBoolean,
+  },
   validationUrlHosts: {
     key: 'validationUrlHosts', env: 'ASKGATE_VALIDATION_URL_HOSTS', flag: 'validation-url-hosts',
     description: 'Comma-separated host names that a per-challenge validation_url may point to (default none).',
@@ -280,12 +287,13 @@ export type FlagValues = Record<string, string | undefined>;
 
 /**
  * Builds the configuration from flags, then `ASKGATE_*` variables, then the seed's names, then
- * defaults. Throws ConfigError on the first invalid value.
+ * defaults. Without TLS settings, `cwd` is searched for cert.pem and key.pem; null skips that
+ * search. Throws ConfigError on the first invalid value.
  */
 export function loadConfig(
   env: Record<string, string | undefined>,
   flags: FlagValues = {},
-  cwd = process.cwd(),
+  cwd: string | null = process.cwd(),
   isTerminal = Boolean(process.stderr.isTTY),
 ): Config {
   const raw: Raw = {};
@@ -339,6 +347,7 @@ export function loadConfig(
     confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
+    returnUrlAllowLoopbackHttp: raw.returnUrlAllowLoopbackHttp ?? false,
     validationUrlHosts: raw.validationUrlHosts ?? [],
     adminKey: raw.adminKey ?? null,
     createRatePerMinute: raw.createRatePerMinute ?? 600,
@@ -399,8 +408,9 @@ export function defaultPublicUrl(host: string, webPort: number, tls: boolean): s
   return `${scheme}://${shown}:${webPort}`;
 }
 
-function loadTls(certPath: string | null, keyPath: string | null, cwd: string): Config['tls'] {
+function loadTls(certPath: string | null, keyPath: string | null, cwd: string | null): Config['tls'] {
   if (certPath === null && keyPath === null) {
+    if (cwd === null) return null;
     const defaultCert = join(cwd, 'cert.pem');
     const defaultKey = join(cwd, 'key.pem');
     const hasCert = existsSync(defaultCert);
@@ -512,14 +522,28 @@ function parseWhatsappNumber(raw: string, source: string): string {
   return digits;
 }
 
+/**
+ * Parses a comma-separated list of host names and IP addresses, lower-cased. An IPv6 address may
+ * be written with or without brackets and is stored in brackets, as `URL.hostname` gives it.
+ */
 function parseHostList(raw: string, source: string): string[] {
-  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
-  for (const host of hosts) {
+  const entries = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  return entries.map((host) => {
+    if (host.includes(':')) return parseIpv6Host(host, source);
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
       throw new ConfigError(`${source} contains "${host}", which is not a host name. List host names separated by commas.`);
     }
+    return host;
+  });
+}
+
+function parseIpv6Host(host: string, source: string): string {
+  const bracketed = host.startsWith('[') ? host : `[${host}]`;
+  if (/^\[[0-9a-f:.]+\]$/.test(bracketed) && URL.canParse(`http://${bracketed}/`)) {
+    // The URL parser writes the address in its shortest form, as URL.hostname compares it.
+    return new URL(`http://${bracketed}/`).hostname;
   }
-  return hosts;
+  throw new ConfigError(`${source} contains "${host}", which is not a host name or IPv6 address. List hosts separated by commas, for example 127.0.0.1,[::1].`);
 }
 
 function parseAdminKey(raw: string, source: string): string {
