@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number 
   'check-config': async () => (await import('./cli/check-config-command.ts')).runCheckConfig,
   healthcheck: async () => (await import('./cli/healthcheck-command.ts')).runHealthcheck,
   demo: async () => (await import('./cli/demo-command.ts')).runDemo,
+  keys: async () => (await import('./cli/keys-command.ts')).runKeys,
 };
 
 /** Runs the command named by the first argument (serve when there is none); null means keep running. */

@@ -12,6 +12,7 @@ export function serveHelp(): string {
     '  askgate healthcheck [options]   exit 0 when the local API answers /healthz, else 1',
     '  askgate cert [--out-dir DIR] [--host NAME]... [--days N] [--force]  write a self-signed cert.pem and key.pem',
     '  askgate demo [--port PORT]   try askgate in a browser: a fake chat and a demo bot on 127.0.0.1',
+    '  askgate keys create|list|revoke [--tenant NAME] [--id KEY_ID]  manage tenant API keys (durable store)',
     '  askgate <command> --help     print the help of a command',
     '  askgate --version            print the version',
     '',
@@ -50,6 +51,25 @@ export function healthcheckHelp(): string {
     ...configurationOptionLines(),
     '',
     'Exit codes: 0 healthy, 1 unhealthy or unreachable, 2 invalid configuration or flags.',
+  ].join('\n');
+}
+
+export function keysHelp(): string {
+  return [
+    'Usage:',
+    '  askgate keys create --tenant NAME   create a key for a tenant; the key is printed once',
+    '  askgate keys list [--tenant NAME]   list key ids, tenants, prefixes and dates (never keys)',
+    '  askgate keys revoke --id KEY_ID     revoke a key; requests with it get 401 from then on',
+    '',
+    'Keys live in the store that ASKGATE_STORE names, stored only as SHA-256, so this needs a',
+    'durable store (sqlite:<path> or redis://…) shared with the server. Run it with the same',
+    'environment as askgate serve.',
+    '  --tenant <name>   tenant id: 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
+    '  --id <key id>     the key_… id that askgate keys list shows',
+    '',
+    ...configurationOptionLines(),
+    '',
+    'Exit codes: 0 done, 1 no such key, 2 invalid arguments, configuration or a memory store.',
   ].join('\n');
 }
 
