@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number 
   cert: async () => (await import('./cli/cert-command.ts')).runCert,
   'check-config': async () => (await import('./cli/check-config-command.ts')).runCheckConfig,
   healthcheck: async () => (await import('./cli/healthcheck-command.ts')).runHealthcheck,
+  demo: async () => (await import('./cli/demo-command.ts')).runDemo,
+  keys: async () => (await import('./cli/keys-command.ts')).runKeys,
 };
 
 /** Runs the command named by the first argument (serve when there is none); null means keep running. */

@@ -1,27 +1,26 @@
 import type { Server } from 'bun';
-import { createApiApp } from './api/app.ts';
-import { generateApiKey, type ApiKeyRecord } from './api/auth.ts';
+import { createApiApp, lastResortProblem } from './api/app.ts';
 import { ChallengeService } from './challenge/challenge-service.ts';
 import { defaultPublicUrl, type Config } from './config/config.ts';
 import { activeSigningSecrets, type SigningSecretSet } from './delivery/signing-secrets.ts';
 import { WebhookWorker } from './delivery/webhook-worker.ts';
-import { requestIdOf } from './http/request-context.ts';
-import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, strictTransportSecurity } from './http/security-headers.ts';
+import { limitRequestBody } from './http/body-limit.ts';
+import { requestIdOf, setPeerAddress } from './http/request-context.ts';
+import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, removeBannerHeaders, strictTransportSecurity } from './http/security-headers.ts';
 import { runWithLogContext } from './log/log-context.ts';
 import type { LogFields, Logger } from './log/logger.ts';
 import { createAskgateMetrics, type AskgateMetrics } from './observability/askgate-metrics.ts';
 import { countExpired, instrumentStore } from './observability/instrumented-store.ts';
 import { createRouteLabeler, unmatchedRoute } from './observability/route-label.ts';
+import { abuseLimitsFrom } from './security/abuse-limits.ts';
+import { generateApiKey } from './security/api-keys.ts';
 import { sha256 } from './security/digest.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
 import { describeStore, openStore } from './store/open-store.ts';
 import type { ChallengeStore } from './store/store.ts';
 import { version } from './version.ts';
-import { createWebApp } from './web/app.tsx';
-
-/** Largest request body either listener reads. */
-export const maxRequestBodyBytes = 16 * 1024;
+import { createWebApp, lastResortPage } from './web/app.tsx';
 
 export interface RunningServer {
   apiUrl: string;
@@ -41,13 +40,18 @@ export interface RunningServer {
   stop: (options?: { graceMs?: number }) => Promise<void>;
 }
 
+/** Parts a caller supplies instead of the ones built from the configuration; for tests. */
+export interface ServerOverrides {
+  store?: ChallengeStore;
+}
+
 const httpMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
  * Starts the API and the customer page as two listeners in this process, sharing one store
  * and one challenge service.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   let secret = config.secret;
   if (secret === null) {
     secret = randomBase64Url(32);
@@ -60,7 +64,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     developmentApiKey = generateApiKey();
     apiKey = developmentApiKey;
   }
-  const apiKeys: ApiKeyRecord[] = [{ keyHash: sha256(apiKey), tenantId: 'default' }];
+  const bootstrapKeyHash = sha256(apiKey);
+  const adminKeyHash = config.adminKey === null ? null : sha256(config.adminKey);
+  const limits = abuseLimitsFrom(config);
 
   const secretSet: SigningSecretSet = {
     current: config.webhookSecret ?? deriveSigningSecret(secret),
@@ -69,14 +75,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   };
   const signingSecrets = () => activeSigningSecrets(secretSet, Date.now());
   const metrics = createAskgateMetrics();
-  const store = instrumentStore(await openStore(config, logger, { onChallengeExpired: countExpired(metrics) }), metrics, logger);
-  logger.info('store opened', { store: describeStore(config.store) });
+  const opened = overrides.store ?? (await openStore(config, logger, { onChallengeExpired: countExpired(metrics) }));
+  const store = instrumentStore(opened, metrics, logger);
+  logger.info('store opened', { store: overrides.store ? 'supplied by the caller' : describeStore(config.store) });
   const webhookWorker = new WebhookWorker({
     store,
     logger: logger.child({ component: 'webhooks' }),
     signingSecrets,
     timeoutMs: config.webhookTimeoutMs,
     retryScheduleSeconds: config.webhookRetryScheduleSeconds,
+    outbound: { defaultUrl: config.webhookUrl, allowHosts: config.webhookUrlHosts, allowPrivate: config.allowPrivateOutbound },
   });
   const service = new ChallengeService({
     store,
@@ -88,12 +96,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     validationTimeoutMs: config.validationTimeoutMs,
     defaultWhatsappDigits: config.whatsappDigits,
     returnUrlHosts: config.returnUrlHosts,
+    returnUrlAllowLoopbackHttp: config.returnUrlAllowLoopbackHttp,
     signingSecrets,
     createLimits: { maxPendingTotal: config.maxPending, maxPendingPerClient: config.maxPendingPerClient },
     defaultWebhookUrl: config.webhookUrl,
     webhookUrlHosts: config.webhookUrlHosts,
     confirmWindowSeconds: config.confirmWindowSeconds,
     onEventStored: () => webhookWorker.nudge(),
+    clientFailures: { max: config.clientFailuresMax, windowSeconds: config.clientFailuresWindowSeconds },
+    allowPrivateOutbound: config.allowPrivateOutbound,
   });
 
   // The web listener starts first, so that a port of 0 (any free port) is known before links are built.
@@ -104,19 +115,38 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let stopping: Promise<void> | null = null;
   const tlsHeaders: Record<string, string> = config.tls ? { 'strict-transport-security': strictTransportSecurity } : {};
-  const listen = (port: number, handle: (request: Request) => Promise<Response> | Response, extraHeaders: Record<string, string>, name: string): Server<undefined> =>
+  const listen = (
+    port: number,
+    handle: (request: Request) => Promise<Response> | Response,
+    lastResort: (request: Request) => Response,
+    extraHeaders: Record<string, string>,
+    name: string,
+  ): Server<undefined> =>
     Bun.serve({
       hostname: config.host,
       port,
-      maxRequestBodySize: maxRequestBodyBytes,
+      // Bun would reply to an over-long body with an empty 413 before askgate sees the request, so
+      // its own limit is set out of reach. limitRequestBody and the apps enforce maxRequestBodyBytes.
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       tls: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
       development: false,
-      fetch: async (request) => {
+      fetch: async (received, server) => {
         const started = performance.now();
+        const request = await limitRequestBody(received);
+        const peer = server.requestIP(received);
+        if (peer !== null) setPeerAddress(request, peer.address);
         const requestId = requestIdOf(request);
         // Every line logged while the request runs carries these fields; the API adds the tenant to this object.
         const context: LogFields = { listener: name, request_id: requestId };
-        const response = await runWithLogContext(context, () => handle(request));
+
+        let response: Response;
+        try {
+          response = await runWithLogContext(context, () => handle(request));
+        } catch (error) {
+          logger.error('request failed outside the app error handler', { ...context, error: error instanceof Error ? error.name : 'unknown' });
+          response = lastResort(request);
+        }
+        removeBannerHeaders(response.headers);
         applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders, 'x-request-id': requestId });
         // Once a stop has begun, clients are told not to reuse the connection for another request.
         if (stopping !== null) response.headers.set('connection', 'close');
@@ -137,29 +167,39 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       },
       error: (error) => {
         logger.error('unhandled server error', { listener: name, error: error.name });
-        return new Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8', ...baseSecurityHeaders } });
+        const response = lastResort(new Request('http://askgate.invalid/'));
+        applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders });
+        return response;
       },
     });
 
   const notReady = () => new Response('Starting', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } });
-  const webServer = listen(config.webPort, (request) => (web ? web.handle(request) : notReady()), {}, 'web');
+  const webServer = listen(config.webPort, (request) => (web ? web.handle(request) : notReady()), () => lastResortPage(), {}, 'web');
   let apiServer: Server<undefined>;
   try {
-    apiServer = listen(config.apiPort, (request) => (api ? api.handle(request) : notReady()), { 'content-security-policy': apiContentSecurityPolicy }, 'api');
+    apiServer = listen(
+      config.apiPort,
+      (request) => (api ? api.handle(request) : notReady()),
+      (request) => lastResortProblem(requestIdOf(request)),
+      { 'content-security-policy': apiContentSecurityPolicy },
+      'api',
+    );
   } catch (error) {
     webServer.stop(true);
     throw error;
   }
 
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, webServer.port ?? config.webPort, config.tls !== null);
-  web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, tenants: config.tenants, logger });
+  web = createWebApp({ service, store, secret, publicUrl, defaultLocale: config.defaultLocale, tenants: config.tenants, logger, limits });
   api = createApiApp({
     service,
     store,
-    apiKeys: () => apiKeys,
+    bootstrapKeyHash,
+    adminKeyHash,
     publicUrl,
     logger,
     version,
+    limits,
     onRedeliver: () => webhookWorker.nudge(),
     metrics: metrics.registry,
     metricsToken: config.metricsToken,

@@ -5,10 +5,12 @@ import { defaultKeyPrefix } from '../store/redis/keys.ts';
 import { InvalidRedisUrlError, maskRedisUrl, parseRedisUrl } from '../store/redis/redis-url.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
+import { parseIpRange, type IpRange } from '../security/ip-address.ts';
 import { supportedLocales, type Locale } from './locales.ts';
 import { loadTenantsFile, type TenantDirectory } from './tenants-file.ts';
 import { maskUrlPasswords } from './mask.ts';
 import {
+  parseBoolean,
   parseChoice,
   parseHttpUrl,
   parseIntegerInRange,
@@ -54,7 +56,17 @@ export interface Config {
   confirmWindowSeconds: number;
   whatsappDigits: string | null;
   returnUrlHosts: string[];
+  /** Accept http:// return URLs on loopback hosts (127.0.0.1, [::1], localhost) that are also on returnUrlHosts. */
+  returnUrlAllowLoopbackHttp: boolean;
   validationUrlHosts: string[];
+  /** Null when the admin API is off. */
+  adminKey: string | null;
+  createRatePerMinute: number;
+  clientFailuresMax: number;
+  clientFailuresWindowSeconds: number;
+  pageRatePerMinute: number;
+  trustedProxies: IpRange[];
+  allowPrivateOutbound: boolean;
   defaultLocale: Locale;
   /** Page settings per tenant from ASKGATE_TENANTS_FILE; empty when no file is given. */
   tenants: TenantDirectory;
@@ -198,10 +210,50 @@ export const optionSpecs = {
     description: 'Comma-separated host names that url return targets may point to (default none).',
     unit: 'hosts', parse: parseHostList,
   },
+  returnUrlAllowLoopbackHttp: {
+    key: 'returnUrlAllowLoopbackHttp', env: 'ASKGATE_RETURN_URL_ALLOW_LOOPBACK_HTTP', flag: 'return-url-allow-loopback-http',
+    description: 'true also accepts http:// url return targets on 127.0.0.1, [::1] and localhost when that host is on ASKGATE_RETURN_URL_HOSTS, for local demos and tests (default false).',
+    unit: 'true|false', parse: parseBoolean,
+  },
   validationUrlHosts: {
     key: 'validationUrlHosts', env: 'ASKGATE_VALIDATION_URL_HOSTS', flag: 'validation-url-hosts',
     description: 'Comma-separated host names that a per-challenge validation_url may point to (default none).',
     unit: 'hosts', parse: parseHostList,
+  },
+  adminKey: {
+    key: 'adminKey', env: 'ASKGATE_ADMIN_KEY', flag: 'admin-key', secret: true,
+    description: 'Key of the admin API (/admin/v1/keys), at least 32 characters; without it the admin API does not exist.',
+    unit: 'text', parse: parseAdminKey,
+  },
+  createRatePerMinute: {
+    key: 'createRatePerMinute', env: 'ASKGATE_CREATE_RATE_PER_MINUTE', flag: 'create-rate-per-minute',
+    description: 'Challenges one API key may create per minute; beyond it creation returns 429 (default 600).',
+    unit: 'challenges', parse: parseIntegerInRange(1, 1000000, 'challenges'),
+  },
+  clientFailuresMax: {
+    key: 'clientFailuresMax', env: 'ASKGATE_CLIENT_FAILURES_MAX', flag: 'client-failures-max',
+    description: 'Wrong answers per client_id, across its challenges, before its pages reject answers until the window ends (default 10).',
+    unit: 'answers', parse: parseIntegerInRange(1, 100, 'answers'),
+  },
+  clientFailuresWindowSeconds: {
+    key: 'clientFailuresWindowSeconds', env: 'ASKGATE_CLIENT_FAILURES_WINDOW', flag: 'client-failures-window',
+    description: 'Fixed window in which wrong answers per client_id are counted; a lock ends with it (default 900).',
+    unit: 'seconds', parse: parseIntegerInRange(1, 900, 'seconds'),
+  },
+  pageRatePerMinute: {
+    key: 'pageRatePerMinute', env: 'ASKGATE_PAGE_RATE_PER_MINUTE', flag: 'page-rate-per-minute',
+    description: 'Answer submissions one client IP address may make per minute on the customer page (default 30).',
+    unit: 'submissions', parse: parseIntegerInRange(1, 1000000, 'submissions'),
+  },
+  trustedProxies: {
+    key: 'trustedProxies', env: 'ASKGATE_TRUSTED_PROXIES', flag: 'trusted-proxies',
+    description: 'Comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For header names the client IP (default none).',
+    unit: 'addresses', parse: parseAddressList,
+  },
+  allowPrivateOutbound: {
+    key: 'allowPrivateOutbound', env: 'ASKGATE_ALLOW_PRIVATE_OUTBOUND', flag: 'allow-private-outbound',
+    description: 'true lets validation and webhook requests reach loopback, private, link-local and metadata addresses (default false).',
+    unit: 'true|false', parse: parseBoolean,
   },
   defaultLocale: {
     key: 'defaultLocale', env: 'ASKGATE_DEFAULT_LOCALE', flag: 'default-locale',
@@ -243,12 +295,13 @@ export type FlagValues = Record<string, string | undefined>;
 
 /**
  * Builds the configuration from flags, then `ASKGATE_*` variables, then the seed's names, then
- * defaults. Throws ConfigError on the first invalid value.
+ * defaults. Without TLS settings, `cwd` is searched for cert.pem and key.pem; null skips that
+ * search. Throws ConfigError on the first invalid value.
  */
 export function loadConfig(
   env: Record<string, string | undefined>,
   flags: FlagValues = {},
-  cwd = process.cwd(),
+  cwd: string | null = process.cwd(),
   isTerminal = Boolean(process.stderr.isTTY),
 ): Config {
   const raw: Raw = {};
@@ -272,6 +325,9 @@ export function loadConfig(
     throw new ConfigError(
       'ASKGATE_SECRET is required with a durable store, because stored answer hashes and page links must stay valid across restarts. Generate one with: openssl rand -base64 48',
     );
+  }
+  if (raw.adminKey !== undefined && raw.adminKey === raw.apiKey) {
+    throw new ConfigError('ASKGATE_ADMIN_KEY equals ASKGATE_API_KEY. Use a different key for the admin API.');
   }
 
   const isRedis = store.startsWith('redis://') || store.startsWith('rediss://');
@@ -305,7 +361,15 @@ export function loadConfig(
     confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
+    returnUrlAllowLoopbackHttp: raw.returnUrlAllowLoopbackHttp ?? false,
     validationUrlHosts: raw.validationUrlHosts ?? [],
+    adminKey: raw.adminKey ?? null,
+    createRatePerMinute: raw.createRatePerMinute ?? 600,
+    clientFailuresMax: raw.clientFailuresMax ?? 10,
+    clientFailuresWindowSeconds: raw.clientFailuresWindowSeconds ?? 900,
+    pageRatePerMinute: raw.pageRatePerMinute ?? 30,
+    trustedProxies: raw.trustedProxies ?? [],
+    allowPrivateOutbound: raw.allowPrivateOutbound ?? false,
     defaultLocale: raw.defaultLocale ?? 'en',
     tenants: raw.tenants ?? {},
     logLevel: raw.logLevel ?? 'info',
@@ -358,8 +422,9 @@ export function defaultPublicUrl(host: string, webPort: number, tls: boolean): s
   return `${scheme}://${shown}:${webPort}`;
 }
 
-function loadTls(certPath: string | null, keyPath: string | null, cwd: string): Config['tls'] {
+function loadTls(certPath: string | null, keyPath: string | null, cwd: string | null): Config['tls'] {
   if (certPath === null && keyPath === null) {
+    if (cwd === null) return null;
     const defaultCert = join(cwd, 'cert.pem');
     const defaultKey = join(cwd, 'key.pem');
     const hasCert = existsSync(defaultCert);
@@ -471,14 +536,35 @@ function parseWhatsappNumber(raw: string, source: string): string {
   return digits;
 }
 
+/**
+ * Parses a comma-separated list of host names and IP addresses, lower-cased. An IPv6 address may
+ * be written with or without brackets and is stored in brackets, as `URL.hostname` gives it.
+ */
 function parseHostList(raw: string, source: string): string[] {
-  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
-  for (const host of hosts) {
+  const entries = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  return entries.map((host) => {
+    if (host.includes(':')) return parseIpv6Host(host, source);
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
       throw new ConfigError(`${source} contains "${host}", which is not a host name. List host names separated by commas.`);
     }
+    return host;
+  });
+}
+
+function parseIpv6Host(host: string, source: string): string {
+  const bracketed = host.startsWith('[') ? host : `[${host}]`;
+  if (/^\[[0-9a-f:.]+\]$/.test(bracketed) && URL.canParse(`http://${bracketed}/`)) {
+    // The URL parser writes the address in its shortest form, as URL.hostname compares it.
+    return new URL(`http://${bracketed}/`).hostname;
   }
-  return hosts;
+  throw new ConfigError(`${source} contains "${host}", which is not a host name or IPv6 address. List hosts separated by commas, for example 127.0.0.1,[::1].`);
+}
+
+function parseAdminKey(raw: string, source: string): string {
+  if (raw.length < 32 || /\s/.test(raw)) {
+    throw new ConfigError(`${source} is shorter than 32 characters or contains spaces. Generate one with: openssl rand -base64 32`);
+  }
+  return raw;
 }
 
 function parseMetricsToken(raw: string, source: string): string {
@@ -486,6 +572,17 @@ function parseMetricsToken(raw: string, source: string): string {
     throw new ConfigError(`${source} must be at least 16 visible ASCII characters without spaces. Generate one with: openssl rand -hex 24`);
   }
   return raw;
+}
+
+function parseAddressList(raw: string, source: string): IpRange[] {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    const range = parseIpRange(entry);
+    if (range === null) {
+      throw new ConfigError(`${source} contains "${entry}", which is not an IP address or CIDR range. List addresses such as 10.0.0.5 or 10.0.0.0/8, separated by commas.`);
+    }
+    return range;
+  });
 }
 
 function parseStore(raw: string, source: string): string {

@@ -160,8 +160,22 @@ describe('health routes', () => {
       signingSecrets: () => [],
       createLimits: { maxPendingTotal: 10, maxPendingPerClient: 1 },
       defaultWebhookUrl: null,
+      clientFailures: { max: 10, windowSeconds: 900 },
+      allowPrivateOutbound: false,
     });
-    const app = createApiApp({ service, store, apiKeys: () => [], publicUrl: 'http://127.0.0.1:1', logger: silentLogger, version: 'test', metrics: metrics.registry, metricsToken: null });
+    const limits = { createPerMinute: 600, clientFailuresMax: 10, clientFailuresWindowSeconds: 900, pageSubmissionsPerMinute: 30, trustedProxies: [], allowPrivateOutbound: false };
+    const app = createApiApp({
+      service,
+      store,
+      bootstrapKeyHash: null,
+      adminKeyHash: null,
+      publicUrl: 'http://127.0.0.1:1',
+      logger: silentLogger,
+      version: 'test',
+      limits,
+      metrics: metrics.registry,
+      metricsToken: null,
+    });
 
     try {
       const response = await app.handle(new Request('http://127.0.0.1/readyz'));

@@ -28,6 +28,10 @@ async function spawnServer(env: Record<string, string> = {}) {
       ASKGATE_API_KEY: testApiKey,
       ASKGATE_SECRET: testSecret,
       ASKGATE_LOG_FORMAT: 'json',
+      // The load test creates more challenges per minute than the default limit allows, and the
+      // validation receiver listens on 127.0.0.1, which the outbound guard rejects by default.
+      ASKGATE_CREATE_RATE_PER_MINUTE: '100000',
+      ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'true',
       ...env,
     },
     stdin: 'ignore',
