@@ -84,7 +84,8 @@ async function runOnce(kind: Kind, runIndex: number): Promise<{ create: number; 
   const store = await prepareStore(kind);
   let askgate: ChildAskgate | null = null;
   try {
-    askgate = await spawnAskgate({ ...store.env, ASKGATE_LOG_LEVEL: 'warn', ASKGATE_EXPIRATION: '3600' });
+    // The default limit of 600 creates per minute and API key would cap the create phase at 10/s.
+    askgate = await spawnAskgate({ ...store.env, ASKGATE_LOG_LEVEL: 'warn', ASKGATE_EXPIRATION: '3600', ASKGATE_CREATE_RATE_PER_MINUTE: '1000000' });
     const api = askgate.api;
     const pageUrls: string[] = [];
     let serial = 0;

@@ -30,8 +30,8 @@ function drain(stream: ReadableStream<Uint8Array>, sink: { text: string }): void
 }
 
 /**
- * Spawns `bun src/main.ts` with free loopback ports, the test API key and secret, JSON logs and
- * `env` on top, and waits (at most `timeoutMs`) for its two "listening on" lines. The child runs
+ * Spawns `bun src/main.ts` with free loopback ports, the test API key and secret, JSON logs,
+ * outbound requests to loopback allowed, no practical page rate limit and `env` on top, and waits (at most `timeoutMs`) for its two "listening on" lines. The child runs
  * in an empty temporary folder, so no cert.pem there turns TLS on.
  */
 export async function spawnAskgate(env: Record<string, string>, timeoutMs = 15_000): Promise<ChildAskgate> {
@@ -47,6 +47,10 @@ export async function spawnAskgate(env: Record<string, string>, timeoutMs = 15_0
       ASKGATE_API_KEY: testApiKey,
       ASKGATE_SECRET: testSecret,
       ASKGATE_LOG_FORMAT: 'json',
+      // Webhook and validation receivers in tests listen on 127.0.0.1, which the outbound guard rejects by default.
+      ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'true',
+      // Every test request comes from 127.0.0.1; the per-address page limit has its own tests.
+      ASKGATE_PAGE_RATE_PER_MINUTE: '100000',
       ...env,
     },
     stdin: 'ignore',
