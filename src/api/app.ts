@@ -6,6 +6,7 @@ import { buildProblem, problemResponse } from '../errors/problem.ts';
 import { isBodyTooLarge, maxRequestBodyBytes } from '../http/body-limit.ts';
 import { toAppError } from '../http/error-mapping.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
+import { RepeatLimiter } from '../log/repeat-limiter.ts';
 import { requestIdOf } from '../http/request-context.ts';
 import { isRouteMismatch, methodsByPath, servedMethods, unmatchedRouteError } from '../http/route-methods.ts';
 import { addToLogContext } from '../log/log-context.ts';
@@ -63,6 +64,8 @@ application/problem+json documents with a stable \`code\`.`;
 
 /** Builds the bot-facing API: challenges under /v1, docs, OpenAPI, health checks and metrics. */
 export function createApiApp(options: ApiAppOptions) {
+  // An outage fails every request; one warning per 10 seconds says so without flooding the log.
+  const storeOutageLogs = new RepeatLimiter();
   const { store, logger } = options;
   const callers = new WeakMap<Request, ApiCaller>();
   const callerOf = (request: Request): ApiCaller => {
@@ -105,7 +108,8 @@ export function createApiApp(options: ApiAppOptions) {
         return lastResortProblem(requestId);
       }
       if (error instanceof StoreUnavailableError) {
-        options.logger.warn('request failed: store unavailable', { request_id: requestId, reason: error.reason });
+        const suppressed = storeOutageLogs.admit('api');
+        if (suppressed !== null) options.logger.warn('request failed: store unavailable', { request_id: requestId, reason: error.reason, repeats_suppressed: suppressed });
       }
       const headers: Record<string, string> = {};
       if (appError.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="askgate"';

@@ -1,11 +1,12 @@
 import type { Challenge } from '../challenge/challenge.ts';
 import type { Logger } from '../log/logger.ts';
+import { RepeatLimiter } from '../log/repeat-limiter.ts';
 import type { AttemptResult, CancelResult, ChallengeStore, CreateResult } from '../store/store.ts';
 import type { AskgateMetrics } from './askgate-metrics.ts';
 
 /**
  * Wraps a store so that every call that throws counts in `askgate_store_errors_total` and is
- * logged, and so that the challenge transitions the store reports back (creation, attempts,
+ * logged (one line per operation and error type every 10 seconds, with the count held back), and so that the challenge transitions the store reports back (creation, attempts,
  * passing, failing, canceling) count in the challenge metrics. The wrapper adds no behaviour:
  * results and errors pass through unchanged.
  *
@@ -15,6 +16,7 @@ import type { AskgateMetrics } from './askgate-metrics.ts';
  */
 export function instrumentStore(store: ChallengeStore, metrics: AskgateMetrics, logger: Logger): ChallengeStore {
   const observe = observerFor(metrics);
+  const repeats = new RepeatLimiter();
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
@@ -27,7 +29,9 @@ export function instrumentStore(store: ChallengeStore, metrics: AskgateMetrics, 
         } catch (error) {
           metrics.storeErrors.inc({ operation: property });
           // NOTE: only the error's name and message are logged; a store must keep passwords out of both.
-          logger.error('store call failed', { operation: property, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+          const errorText = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          const suppressed = repeats.admit(`${property}\n${error instanceof Error ? error.name : 'error'}`);
+          if (suppressed !== null) logger.error('store call failed', { operation: property, error: errorText, repeats_suppressed: suppressed });
           throw error;
         }
         observe(property, args, result);

@@ -13,6 +13,7 @@ import { isBodyTooLarge } from '../http/body-limit.ts';
 import { peerAddressOf, requestIdOf } from '../http/request-context.ts';
 import { isRouteMismatch, methodsByPath, servedMethods } from '../http/route-methods.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
+import { RepeatLimiter } from '../log/repeat-limiter.ts';
 import { pageContentSecurityPolicy } from '../http/security-headers.ts';
 import type { Logger } from '../log/logger.ts';
 import { minutesToWait, rateLimitKeys, type AbuseLimits } from '../security/abuse-limits.ts';
@@ -58,6 +59,8 @@ function htmlResponse(body: string, status: number, extraHeaders: Record<string,
 
 /** Builds the customer-facing app: the answer page, its stylesheets and the tenants' logos. */
 export function createWebApp(options: WebAppOptions) {
+  // An outage fails every request; one warning per 10 seconds says so without flooding the log.
+  const storeOutageLogs = new RepeatLimiter();
   const { service, logger } = options;
   const tenants = options.tenants ?? {};
   const publicOrigin = new URL(options.publicUrl).origin;
@@ -147,7 +150,8 @@ export function createWebApp(options: WebAppOptions) {
       if (error instanceof AppError && error.code === 'payload_too_large') return messagePage(page, 'badRequest.title', 'badRequest.body', 413);
       if (code === 'PARSE' || code === 'VALIDATION') return messagePage(page, 'badRequest.title', 'badRequest.body', 400);
       if (error instanceof StoreUnavailableError) {
-        logger.warn('page request failed: store unavailable', { request_id: requestIdOf(request), reason: error.reason });
+        const suppressed = storeOutageLogs.admit('web');
+        if (suppressed !== null) logger.warn('page request failed: store unavailable', { request_id: requestIdOf(request), reason: error.reason, repeats_suppressed: suppressed });
         const unavailable = messagePage(page, 'unavailable.title', 'unavailable.body', 503);
         unavailable.headers.set('retry-after', String(error.retryAfterSeconds ?? 2));
         return unavailable;

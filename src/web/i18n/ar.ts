@@ -37,7 +37,7 @@ export const ar: Record<MessageKey, string> = {
   'badRequest.title': 'الطلب غير صالح',
   'badRequest.body': 'افتح الرابط من المحادثة مرة أخرى وأجب في الصفحة.',
   'unavailable.title': 'غير متاح مؤقتًا',
-  'unavailable.body': 'لا يمكننا التحقق من الإجابات الآن. حاول مرة أخرى بعد دقيقة؛ رابطك لا يزال صالحًا.',
+  'unavailable.body': 'لا يمكننا التحقق من الإجابات الآن. حاول مرة أخرى بعد دقيقة.',
   'rateLimited.title': 'محاولات كثيرة جدًا',
   'rateLimited.body.one': 'يُرجى الانتظار دقيقة واحدة ثم المحاولة مرة أخرى.',
   'rateLimited.body.other': 'يُرجى الانتظار ثم المحاولة مرة أخرى. عدد الدقائق المتبقية: {minutes}.',

@@ -32,7 +32,7 @@ export const en = {
   'badRequest.title': 'Request not valid',
   'badRequest.body': 'Open the link from the chat again and answer on the page.',
   'unavailable.title': 'Temporarily unavailable',
-  'unavailable.body': 'We cannot check answers right now. Please try again in a minute; your link still works.',
+  'unavailable.body': 'We cannot check answers right now. Please try again in a minute.',
   'rateLimited.title': 'Too many attempts',
   'rateLimited.body.one': 'Please wait and try again in 1 minute.',
   'rateLimited.body.other': 'Please wait and try again in {minutes} minutes.',

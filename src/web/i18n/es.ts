@@ -34,7 +34,7 @@ export const es: Record<MessageKey, string> = {
   'badRequest.title': 'Solicitud no válida',
   'badRequest.body': 'Abre de nuevo el enlace del chat y responde en la página.',
   'unavailable.title': 'No disponible por el momento',
-  'unavailable.body': 'No podemos comprobar respuestas ahora. Inténtalo de nuevo en un minuto; tu enlace sigue funcionando.',
+  'unavailable.body': 'No podemos comprobar respuestas ahora. Inténtalo de nuevo en un minuto.',
   'rateLimited.title': 'Demasiados intentos',
   'rateLimited.body.one': 'Espera y vuelve a intentarlo en 1 minuto.',
   'rateLimited.body.other': 'Espera y vuelve a intentarlo en {minutes} minutos.',

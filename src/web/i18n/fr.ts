@@ -34,7 +34,7 @@ export const fr: Record<MessageKey, string> = {
   'badRequest.title': 'Demande non valide',
   'badRequest.body': 'Rouvrez le lien de la conversation et répondez sur la page.',
   'unavailable.title': 'Momentanément indisponible',
-  'unavailable.body': 'Nous ne pouvons pas vérifier les réponses pour le moment. Réessayez dans une minute ; votre lien reste valable.',
+  'unavailable.body': 'Nous ne pouvons pas vérifier les réponses pour le moment. Réessayez dans une minute.',
   'rateLimited.title': 'Trop de tentatives',
   'rateLimited.body.one': 'Veuillez patienter et réessayer dans 1 minute.',
   'rateLimited.body.other': 'Veuillez patienter et réessayer dans {minutes} minutes.',

@@ -34,7 +34,7 @@ export const id: Record<MessageKey, string> = {
   'badRequest.title': 'Permintaan tidak valid',
   'badRequest.body': 'Buka lagi tautan dari obrolan dan jawab di halaman tersebut.',
   'unavailable.title': 'Sementara tidak tersedia',
-  'unavailable.body': 'Kami belum bisa memeriksa jawaban saat ini. Coba lagi dalam satu menit; tautan Anda masih berlaku.',
+  'unavailable.body': 'Kami belum bisa memeriksa jawaban saat ini. Coba lagi dalam satu menit.',
   'rateLimited.title': 'Terlalu banyak percobaan',
   'rateLimited.body.one': 'Silakan tunggu dan coba lagi dalam 1 menit.',
   'rateLimited.body.other': 'Silakan tunggu dan coba lagi dalam {minutes} menit.',

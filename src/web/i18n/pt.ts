@@ -34,7 +34,7 @@ export const pt: Record<MessageKey, string> = {
   'badRequest.title': 'Solicitação inválida',
   'badRequest.body': 'Abra o link do chat de novo e responda na página.',
   'unavailable.title': 'Indisponível no momento',
-  'unavailable.body': 'Não conseguimos verificar respostas agora. Tente de novo em um minuto; seu link continua valendo.',
+  'unavailable.body': 'Não conseguimos verificar respostas agora. Tente de novo em um minuto.',
   'rateLimited.title': 'Muitas tentativas',
   'rateLimited.body.one': 'Aguarde e tente novamente em 1 minuto.',
   'rateLimited.body.other': 'Aguarde e tente novamente em {minutes} minutos.',
