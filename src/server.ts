@@ -15,6 +15,7 @@ import { createRouteLabeler, unmatchedRoute } from './observability/route-label.
 import { abuseLimitsFrom } from './security/abuse-limits.ts';
 import { generateApiKey } from './security/api-keys.ts';
 import { sha256 } from './security/digest.ts';
+import { checkOutboundUrl } from './security/outbound-guard.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
 import { describeStore, openStore } from './store/open-store.ts';
@@ -78,6 +79,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   const opened = overrides.store ?? (await openStore(config, logger, { onChallengeExpired: countExpired(metrics) }));
   const store = instrumentStore(opened, metrics, logger);
   logger.info('store opened', { store: overrides.store ? 'supplied by the caller' : describeStore(config.store) });
+  if (!config.allowPrivateOutbound) void warnAboutPrivateTargets(config, logger);
   const webhookWorker = new WebhookWorker({
     store,
     logger: logger.child({ component: 'webhooks' }),
@@ -248,4 +250,23 @@ async function stopListeners(servers: Server<undefined>[], graceMs: number, logg
   const cut = servers.reduce((sum, server) => sum + server.pendingRequests, 0);
   logger.warn('shutdown grace period over: closing connections with requests in flight', { requests_cut: cut, grace_ms: graceMs });
   await Promise.all(servers.map((server) => server.stop(true)));
+}
+
+/**
+ * Warns when the configured webhook or validation URL points to an address that the outbound
+ * guard refuses, because every request to it would then fail and only the event log would show
+ * why. Runs in the background, so a slow DNS lookup does not delay start-up.
+ */
+async function warnAboutPrivateTargets(config: Config, logger: Logger): Promise<void> {
+  const targets = [
+    ['ASKGATE_WEBHOOK_URL', config.webhookUrl],
+    ['ASKGATE_VALIDATION_API_URL', config.validationApiUrl],
+  ] as const;
+  for (const [variable, url] of targets) {
+    if (url === null) continue;
+    const decision = await checkOutboundUrl(url, { allowHosts: null, allowPrivate: false });
+    if (!decision.allowed && decision.reason === 'forbidden_address') {
+      logger.warn(`${variable} points to a loopback, private or metadata address, which askgate refuses to call; set ASKGATE_ALLOW_PRIVATE_OUTBOUND=true if that receiver is yours`, { variable, detail: decision.detail });
+    }
+  }
 }

@@ -76,7 +76,8 @@ export function createApiApp(options: ApiAppOptions) {
   const tenantOf = (request: Request): string => callerOf(request).tenantId;
   const allowedMethods = methodsByPath(() => app.routes);
 
-  const app = new Elysia({ name: 'askgate-api' })
+  // normalize: false makes unknown fields a 400 instead of silently dropping them (the schemas say additionalProperties: false).
+  const app = new Elysia({ name: 'askgate-api', normalize: false })
     .onRequest(async ({ request }) => {
       if (!servedMethods.has(request.method)) {
         throw new AppError('method_not_allowed', 'This method is not supported. See /docs for the methods of each route.');

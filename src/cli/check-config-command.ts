@@ -51,6 +51,10 @@ function effectiveValue(spec: OptionSpec<unknown>, config: Config, raw: string |
       return config.whatsappDigits === null ? '(not set)' : `+${config.whatsappDigits}`;
     case 'publicUrl':
       return config.publicUrl ?? '(derived from the web listener address)';
+    case 'tenants': {
+      const names = Object.keys(config.tenants);
+      return raw === null ? '(not set)' : `${raw} (tenants: ${names.length === 0 ? 'none' : names.join(', ')})`;
+    }
   }
 
   if (!(spec.key in config)) return raw ?? '(default)';

@@ -1,7 +1,7 @@
 import type { Challenge } from '../challenge/challenge.ts';
 import type { Logger } from '../log/logger.ts';
 import { RepeatLimiter } from '../log/repeat-limiter.ts';
-import type { AttemptResult, CancelResult, ChallengeStore, CreateResult } from '../store/store.ts';
+import type { AttemptResult, CancelResult, ChallengeStore, CreateResult, DeliveryOutcome } from '../store/store.ts';
 import type { AskgateMetrics } from './askgate-metrics.ts';
 
 /**
@@ -59,6 +59,10 @@ function observerFor(metrics: AskgateMetrics): (operation: string, args: unknown
         if (!created.created) return;
         metrics.challengesCreated.inc({ tenant: (args[0] as Challenge).tenantId });
         for (const older of created.replaced) finished(older);
+        return;
+      }
+      case 'recordDelivery': {
+        metrics.webhookDeliveries.inc({ outcome: (args[2] as DeliveryOutcome).status });
         return;
       }
       case 'recordAttempt': {

@@ -9,14 +9,14 @@ import type { ChallengeStore, StoreHooks } from './store.ts';
 /**
  * Opens the store that `ASKGATE_STORE` names. Redis must answer a PING before this returns.
  *
- * NOTE: only the memory store calls `hooks.onChallengeExpired`; the SQLite and Redis stores
- * expire challenges in their own pollers, so expiries are missing from the metrics there.
+ * NOTE: the Redis store does not call `hooks.onChallengeExpired`, because its expiry script
+ * returns only a count, so expiries are missing from the metrics with Redis.
  */
 export async function openStore(config: Config, logger: Logger, hooks: StoreHooks = {}): Promise<ChallengeStore> {
   const retention = { retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds };
   if (config.store === 'memory') return new MemoryStore({ ...retention, ...hooks });
   if (config.store.startsWith('sqlite:')) {
-    return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, logger: logger.child({ store: 'sqlite' }) });
+    return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, ...hooks, logger: logger.child({ store: 'sqlite' }) });
   }
   return openRedisStore(config.store, { ...retention, prefix: config.redisPrefix, logger: logger.child({ store: 'redis' }) });
 }
