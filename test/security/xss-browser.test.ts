@@ -129,3 +129,29 @@ describe('XSS in Chromium', () => {
     expect(dialogs).toEqual([]);
   });
 });
+
+describe('XSS in tenant branding', () => {
+  test('display name payload is text', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const folder = mkdtempSync(join(tmpdir(), 'askgate-xss-tenant-'));
+    const displayName = `<img src=x onerror="alert('t1')">`;
+    writeFileSync(join(folder, 'tenants.json'), JSON.stringify({ default: { display_name: displayName } }));
+    const branded = await startAskgate({ ASKGATE_TENANTS_FILE: join(folder, 'tenants.json') });
+    try {
+      const created = await branded.createChallenge(sampleChallenge());
+      const { page, dialogs } = await openPage();
+      await page.goto(created.url);
+      await page.waitForTimeout(200);
+
+      expect(await page.locator(injectedElements).count()).toBe(0);
+      expect(await eventHandlerAttributes(page)).toEqual([]);
+      expect(dialogs).toEqual([]);
+      expect(await page.locator('body').innerText()).toContain(displayName);
+    } finally {
+      await branded.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
