@@ -7,7 +7,7 @@ import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { ChallengeStore, StoreHooks } from './store.ts';
 
 /**
- * Opens the store that `ASKGATE_STORE` names. Redis must answer a PING before this returns.
+ * Opens the store that `ASKGATE_STORE` names. Redis must reply to a PING before this returns.
  *
  * NOTE: the Redis store does not call `hooks.onChallengeExpired`, because its expiry script
  * returns only a count, so expiries are missing from the metrics with Redis.
@@ -21,7 +21,7 @@ export async function openStore(config: Config, logger: Logger, hooks: StoreHook
   return openRedisStore(config.store, { ...retention, prefix: config.redisPrefix, logger: logger.child({ store: 'redis' }) });
 }
 
-/** The store setting with any password masked, for logs and start-up lines. */
+/** Returns the store setting with any password masked, for logs and start-up lines. */
 export function describeStore(store: string): string {
   return store.startsWith('redis') ? maskRedisUrl(store) : store;
 }
