@@ -55,7 +55,7 @@ function memorySection(results: BenchResults): string[] {
     '',
     'Resident memory (VmRSS) of a process holding only a memory store, after `Bun.gc(true)`;',
     'bytes per challenge = (RSS with N pending − RSS empty) / N. "Expired" is read when every',
-    'challenge has expired but records (retention 1 s) and events (2 s) are still kept; "purged"',
+    'challenge has expired but records (retention 5 s) and events (10 s) are still kept; "purged"',
     'after both windows ended.',
     '',
     '| pending | question | RSS empty | RSS pending | bytes / challenge | JS heap pending | RSS expired | RSS purged | creates /s |',
