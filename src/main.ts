@@ -4,6 +4,7 @@ import { certHelp, serveHelp } from './cli/help.ts';
 import { runServe } from './cli/serve-command.ts';
 import { optionSpecs } from './config/config.ts';
 import { ConfigError } from './config/config-error.ts';
+import { StoreUnavailableError } from './store/store-errors.ts';
 import { version } from './version.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -58,9 +59,14 @@ try {
     console.error(`Invalid configuration: ${error.message}`);
     process.exit(error.exitCode);
   }
-  if ((error as { code?: string }).code === 'EADDRINUSE') {
-    console.error(`Could not listen: ${(error as Error).message}. Choose another port with --api-port / --web-port.`);
+  if (error instanceof StoreUnavailableError) {
+    console.error(`Could not open the store: ${error.reason}`);
     process.exit(1);
   }
-  throw error;
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    console.error(`Could not listen: ${(error as Error).message.replace(/[.?]$/, '')}. Choose another port with --api-port or --web-port.`);
+    process.exit(1);
+  }
+  console.error(`askgate could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }

@@ -3,13 +3,15 @@ import { createApiApp } from './api/app.ts';
 import { generateApiKey, type ApiKeyRecord } from './api/auth.ts';
 import { ChallengeService } from './challenge/challenge-service.ts';
 import { defaultPublicUrl, type Config } from './config/config.ts';
+import { activeSigningSecrets, type SigningSecretSet } from './delivery/signing-secrets.ts';
+import { WebhookWorker } from './delivery/webhook-worker.ts';
 import { requestIdOf } from './http/request-context.ts';
 import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, strictTransportSecurity } from './http/security-headers.ts';
 import type { Logger } from './log/logger.ts';
 import { sha256 } from './security/digest.ts';
 import { randomBase64Url } from './security/random.ts';
 import { deriveSigningSecret } from './security/signature.ts';
-import { MemoryStore } from './store/memory-store.ts';
+import { describeStore, openStore } from './store/open-store.ts';
 import type { ChallengeStore } from './store/store.ts';
 import { version } from './version.ts';
 import { createWebApp } from './web/app.tsx';
@@ -25,6 +27,8 @@ export interface RunningServer {
   store: ChallengeStore;
   /** The generated development key, when no ASKGATE_API_KEY was configured. */
   developmentApiKey: string | null;
+  webhookWorker: WebhookWorker;
+  /** Stops the listeners, waits up to ASKGATE_SHUTDOWN_GRACE_MS for event deliveries, then closes the store. */
   stop: () => Promise<void>;
 }
 
@@ -47,8 +51,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
   const apiKeys: ApiKeyRecord[] = [{ keyHash: sha256(apiKey), tenantId: 'default' }];
 
-  const signingSecret = config.webhookSecret ?? deriveSigningSecret(secret);
-  const store = new MemoryStore({ retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds });
+  const secretSet: SigningSecretSet = {
+    current: config.webhookSecret ?? deriveSigningSecret(secret),
+    previous: config.webhookSecretPrevious,
+    previousUntil: config.webhookSecretPreviousUntil,
+  };
+  const signingSecrets = () => activeSigningSecrets(secretSet, Date.now());
+  const store = await openStore(config, logger);
+  logger.info('store opened', { store: describeStore(config.store) });
+  const webhookWorker = new WebhookWorker({
+    store,
+    logger: logger.child({ component: 'webhooks' }),
+    signingSecrets,
+    timeoutMs: config.webhookTimeoutMs,
+    retryScheduleSeconds: config.webhookRetryScheduleSeconds,
+  });
   const service = new ChallengeService({
     store,
     secret,
@@ -59,9 +76,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     validationTimeoutMs: config.validationTimeoutMs,
     defaultWhatsappDigits: config.whatsappDigits,
     returnUrlHosts: config.returnUrlHosts,
-    signingSecrets: () => [signingSecret],
+    signingSecrets,
     createLimits: { maxPendingTotal: config.maxPending, maxPendingPerClient: config.maxPendingPerClient },
     defaultWebhookUrl: config.webhookUrl,
+    webhookUrlHosts: config.webhookUrlHosts,
+    confirmWindowSeconds: config.confirmWindowSeconds,
+    onEventStored: () => webhookWorker.nudge(),
   });
 
   // The web listener starts first, so that a port of 0 (any free port) is known before links are built.
@@ -109,8 +129,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   const publicUrl = config.publicUrl ?? defaultPublicUrl(config.host, webServer.port ?? config.webPort, config.tls !== null);
-  web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, logger });
-  api = createApiApp({ service, store, apiKeys: () => apiKeys, publicUrl, logger, version });
+  web = createWebApp({ service, secret, publicUrl, defaultLocale: config.defaultLocale, tenants: config.tenants, logger });
+  api = createApiApp({ service, store, apiKeys: () => apiKeys, publicUrl, logger, version, onRedeliver: () => webhookWorker.nudge() });
+  webhookWorker.start();
 
   const scheme = config.tls ? 'https' : 'http';
   const shownHost = (hostname: string | undefined) => (hostname && hostname.includes(':') ? `[${hostname}]` : hostname);
@@ -120,8 +141,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     publicUrl,
     store,
     developmentApiKey,
+    webhookWorker,
     stop: async () => {
       await Promise.all([apiServer.stop(), webServer.stop()]);
+      await webhookWorker.stop(config.shutdownGraceMs);
       await store.close();
     },
   };
@@ -130,5 +153,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 function routeOf(path: string): string {
   if (path.startsWith('/c/')) return '/c/:token';
   if (path.startsWith('/v1/challenges/')) return '/v1/challenges/:id';
+  if (path.startsWith('/v1/events/')) return '/v1/events/:id';
   return path.length > 64 ? path.slice(0, 64) : path;
 }

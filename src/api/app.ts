@@ -4,12 +4,14 @@ import type { ChallengeService } from '../challenge/challenge-service.ts';
 import { AppError } from '../errors/app-error.ts';
 import { buildProblem, problemResponse } from '../errors/problem.ts';
 import { toAppError } from '../http/error-mapping.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { requestIdOf } from '../http/request-context.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ChallengeStore } from '../store/store.ts';
 import { authenticate, type ApiKeyRecord } from './auth.ts';
 import { docsRoutes } from './docs.ts';
 import { challengeRoutes } from './routes/challenges.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface ApiAppOptions {
   service: ChallengeService;
@@ -18,6 +20,8 @@ export interface ApiAppOptions {
   publicUrl: string;
   logger: Logger;
   version: string;
+  /** Called after an event was made due again, so that delivery starts at once. */
+  onRedeliver?: () => void;
 }
 
 const description = `askgate lets a chat bot ask a customer a known question on a one-time web page instead of
@@ -54,6 +58,9 @@ export function createApiApp(options: ApiAppOptions) {
         });
         return problemResponse(buildProblem('internal_error', 'askgate could not complete the request. Try again; if it persists, report the request_id to the operator.', requestId));
       }
+      if (error instanceof StoreUnavailableError) {
+        options.logger.warn('request failed: store unavailable', { request_id: requestId, reason: error.reason });
+      }
       const headers: Record<string, string> = {};
       if (appError.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="askgate"';
       if (appError.retryAfterSeconds !== null) headers['retry-after'] = String(appError.retryAfterSeconds);
@@ -67,6 +74,7 @@ export function createApiApp(options: ApiAppOptions) {
           info: { title: 'askgate API', version: options.version, description },
           tags: [
             { name: 'challenges', description: 'Create, read and cancel verification challenges.' },
+            { name: 'events', description: 'Result events: the webhook delivery log, polling and redelivery.' },
             { name: 'health', description: 'Liveness and readiness for load balancers.' },
           ],
           components: {
@@ -83,7 +91,8 @@ export function createApiApp(options: ApiAppOptions) {
     .get('/readyz', () => ({ status: 'ready' }), {
       detail: { summary: 'Readiness', description: 'Returns 200 when the store can be reached.', tags: ['health'] },
     })
-    .use(challengeRoutes({ service: options.service, store: options.store, publicUrl: options.publicUrl, tenantOf }));
+    .use(challengeRoutes({ service: options.service, store: options.store, publicUrl: options.publicUrl, tenantOf }))
+    .use(eventRoutes({ store: options.store, tenantOf, onRedeliver: options.onRedeliver }));
 }
 
 export type ApiApp = ReturnType<typeof createApiApp>;

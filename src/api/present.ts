@@ -14,6 +14,7 @@ export function presentChallenge(challenge: Challenge) {
     expires_at: iso(challenge.expiresAt),
     ...(challenge.completedAt !== null ? { completed_at: iso(challenge.completedAt) } : {}),
     ...(challenge.status === 'passed' && challenge.returnCode !== null ? { return_code: challenge.returnCode } : {}),
+    ...(challenge.confirmedAt !== null ? { confirmed_at: iso(challenge.confirmedAt) } : {}),
     metadata: challenge.metadata,
   };
 }

@@ -2,9 +2,12 @@ import { AppError, invalidField } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { sha256 } from '../security/digest.ts';
 import type { ChallengeStore, CreateLimits } from '../store/store.ts';
-import type { Challenge, MetadataValue, StoredQuestion, Verifier } from './challenge.ts';
+import type { DateOrder } from './answer-types/date.ts';
+import { normaliseSubmittedAnswer } from './answer-types/index.ts';
+import type { Challenge, MetadataValue, Verifier } from './challenge.ts';
 import { limits, type CreateChallengeInput, type QuestionInput } from './create-input.ts';
 import { generateChallengeId, generatePageToken } from './ids.ts';
+import { collectQuestions, prepareQuestions } from './prepare-questions.ts';
 import { parseReturnTarget } from './return-target.ts';
 import { askValidationUrl, type CallbackVerdict } from './verifier/callback-verifier.ts';
 import { hashAnswer, matchesAnswerHash } from './verifier/hash-verifier.ts';
@@ -24,12 +27,23 @@ export interface ChallengeServiceOptions {
   createLimits: CreateLimits;
   /** Receiver of events for challenges that name none; null when events are only polled. */
   defaultWebhookUrl: string | null;
+  /** Hosts that a per-challenge webhook_url may point to; empty or absent rejects every one. */
+  webhookUrlHosts?: readonly string[];
+  /** How long after passing a return code can be confirmed (default 900). */
+  confirmWindowSeconds?: number;
+  /** Called after a change that stored an event, so that delivery can start at once. */
+  onEventStored?: () => void;
   now?: () => number;
 }
+
+/** Confirmation tries allowed per challenge and window; a right code resets the count. */
+export const confirmRateLimit = { tries: 5, windowSeconds: 900 } as const;
 
 /** What happened to one page submission. */
 export type SubmissionResult =
   | { kind: 'not_found' }
+  /** Some answers do not fit their question's type (a letter in a number, a date that does not exist); no attempt was used. */
+  | { kind: 'unreadable'; questionIds: string[] }
   | { kind: 'ended'; challenge: Challenge }
   | { kind: 'unavailable'; challenge: Challenge }
   | { kind: 'wrong'; challenge: Challenge }
@@ -53,13 +67,9 @@ export class ChallengeService {
     const id = generateChallengeId();
     const questionInputs = collectQuestions(input);
     const verifier = this.chooseVerifier(input, questionInputs);
-    const questions: StoredQuestion[] = questionInputs.map((question) => ({
-      id: question.id,
-      prompt: question.prompt,
-      type: 'text',
-      answerHash:
-        question.answer === undefined ? null : hashAnswer(this.options.secret, id, question.id, question.answer),
-    }));
+    const questions = prepareQuestions(input, questionInputs, (questionId, normalised) =>
+      hashAnswer(this.options.secret, id, questionId, normalised),
+    );
     const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts);
     const metadata = checkMetadata(input.metadata);
     const createdAt = this.now();
@@ -84,13 +94,14 @@ export class ChallengeService {
       completedAt: null,
       returnCode: null,
       confirmedAt: null,
-      webhookUrl: this.options.defaultWebhookUrl,
+      webhookUrl: this.chooseWebhookUrl(input),
     };
     const result = await this.options.store.createChallenge(challenge, this.options.createLimits, createdAt);
     if (!result.created) {
       this.options.logger.warn('challenge rejected: pending limit reached', { tenant: tenantId, max_pending: this.options.createLimits.maxPendingTotal });
       throw new AppError('rate_limited', `askgate holds the maximum of ${this.options.createLimits.maxPendingTotal} pending challenges. Retry when some have finished.`, { retryAfterSeconds: 5 });
     }
+    if (result.replaced.length > 0) this.options.onEventStored?.();
     const log = this.options.logger.child({ tenant: tenantId });
     for (const older of result.replaced) {
       log.info('challenge canceled: replaced by a newer challenge for the same client', { challenge_id: older.id, replaced_by: id });
@@ -118,8 +129,50 @@ export class ChallengeService {
     if (result.outcome === 'not_pending') {
       throw new AppError('challenge_not_pending', `Challenge ${id} is already ${result.challenge.status} and cannot be canceled.`);
     }
+    this.options.onEventStored?.();
     this.options.logger.info('challenge canceled', { tenant: tenantId, challenge_id: id });
     return result.challenge;
+  }
+
+  /**
+   * Marks a passed challenge confirmed when `code` is its return code. The code is compared
+   * without whitespace and case, because customers may retype it. Every try counts against a
+   * per-challenge limit before the code is compared, so the limit cannot be probed with a right
+   * code.
+   */
+  async confirm(tenantId: string, id: string, code: string): Promise<Challenge> {
+    await this.find(tenantId, id);
+
+    const limitKey = `confirm:${tenantId}:${id}`;
+    const hit = await this.options.store.hitRateLimit(limitKey, confirmRateLimit.tries, confirmRateLimit.windowSeconds, this.now());
+    const log = this.options.logger.child({ tenant: tenantId, challenge_id: id });
+    if (!hit.allowed) {
+      log.warn('confirmation rejected: too many tries', { tries: hit.count });
+      throw new AppError('rate_limited', `Too many confirmation tries for challenge ${id}: at most ${confirmRateLimit.tries} in ${confirmRateLimit.windowSeconds / 60} minutes. Retry after ${hit.retryAfterSeconds} seconds.`, {
+        retryAfterSeconds: hit.retryAfterSeconds,
+      });
+    }
+
+    const windowSeconds = this.options.confirmWindowSeconds ?? 900;
+    const normalised = code.replace(/\s+/g, '').toUpperCase();
+    const result = await this.options.store.confirmReturnCode(tenantId, id, normalised, this.now(), windowSeconds * 1000);
+    switch (result.outcome) {
+      case 'confirmed':
+        await this.options.store.resetRateLimit(limitKey);
+        log.info('return code confirmed');
+        return result.challenge;
+      case 'mismatch':
+        log.warn('return code mismatch', { tries: hit.count });
+        throw new AppError('return_code_mismatch', `The code does not match the return code of challenge ${id}. Check the code in the customer's message; ${confirmRateLimit.tries - hit.count} tries are left in this window.`);
+      case 'already_confirmed':
+        throw new AppError('already_confirmed', `Challenge ${id} was already confirmed; a return code confirms once.`);
+      case 'not_passed':
+        throw new AppError('challenge_not_passed', `Challenge ${id} is ${result.challenge.status}; only a passed challenge has a return code to confirm.`);
+      case 'window_closed':
+        throw new AppError('confirm_window_closed', `The confirmation window of challenge ${id} closed ${windowSeconds} seconds after it passed. Start a new challenge.`);
+      case 'not_found':
+        throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
+    }
   }
 
   async findByPageToken(pageToken: string): Promise<Challenge | null> {
@@ -132,11 +185,22 @@ export class ChallengeService {
   }
 
   /**
-   * Checks the customer's answers (keyed by question id) and records the attempt atomically.
-   * A verdict that could not be obtained from the validation URL uses no attempt.
+   * Normalises the customer's answers (keyed by question id) by each question's type, checks
+   * them and records the attempt atomically. `dateOrder` is how the page asked for dates.
+   * Answers that do not fit their type, and a verdict that could not be obtained from the
+   * validation URL, use no attempt.
    */
-  async submit(challenge: Challenge, answers: Record<string, string>): Promise<SubmissionResult> {
-    const verdict = await this.check(challenge, answers);
+  async submit(challenge: Challenge, answers: Record<string, string>, dateOrder: DateOrder): Promise<SubmissionResult> {
+    const normalised: Record<string, string> = {};
+    const unreadable: string[] = [];
+    for (const question of challenge.questions) {
+      const value = normaliseSubmittedAnswer(question, answers[question.id] ?? '', dateOrder);
+      if (value === null) unreadable.push(question.id);
+      else normalised[question.id] = value;
+    }
+    if (unreadable.length > 0) return { kind: 'unreadable', questionIds: unreadable };
+
+    const verdict = await this.check(challenge, answers, normalised);
     if (verdict === 'unavailable') return { kind: 'unavailable', challenge };
 
     const result = await this.options.store.recordAttempt(challenge.id, verdict === 'valid' ? 'right' : 'wrong', this.now());
@@ -145,6 +209,7 @@ export class ChallengeService {
     }
 
     const updated = result.challenge;
+    if (updated.status !== 'pending') this.options.onEventStored?.();
     const log = this.options.logger.child({ tenant: updated.tenantId, challenge_id: updated.id });
     if (updated.status === 'passed') {
       log.info('challenge passed', { attempts: updated.attempts });
@@ -158,11 +223,12 @@ export class ChallengeService {
     return { kind: 'wrong', challenge: updated };
   }
 
-  private async check(challenge: Challenge, answers: Record<string, string>): Promise<CallbackVerdict> {
+  /** `answers` are the values as the customer typed them, `normalised` the same values normalised by type. */
+  private async check(challenge: Challenge, answers: Record<string, string>, normalised: Record<string, string>): Promise<CallbackVerdict> {
     if (challenge.verifier.kind === 'hash') {
       let allRight = true;
       for (const question of challenge.questions) {
-        const submitted = answers[question.id] ?? '';
+        const submitted = normalised[question.id] ?? '';
         const right = matchesAnswerHash(this.options.secret, challenge.id, question.id, submitted, question.answerHash ?? '');
         // Every question is checked, so the time taken does not reveal which one was wrong.
         allRight = right && allRight;
@@ -180,7 +246,9 @@ export class ChallengeService {
             clientId: challenge.clientId,
             questionId: question.id,
             question: question.prompt,
-            answer: answers[question.id] ?? '',
+            // Free text goes as typed, so the bot can apply its own rules; typed answers go in
+            // their normal form (digits, ISO date, option id).
+            answer: (question.type === 'text' ? answers[question.id] : normalised[question.id]) ?? '',
           },
           {
             timeoutMs: this.options.validationTimeoutMs,
@@ -192,6 +260,31 @@ export class ChallengeService {
     );
     if (verdicts.includes('unavailable')) return 'unavailable';
     return verdicts.every((verdict) => verdict === 'valid') ? 'valid' : 'invalid';
+  }
+
+  private chooseWebhookUrl(input: CreateChallengeInput): string | null {
+    if (input.webhook_url === undefined) return this.options.defaultWebhookUrl;
+
+    const hosts = this.options.webhookUrlHosts ?? [];
+    if (hosts.length === 0) {
+      throw invalidField('webhook_url', 'is not accepted because the operator allows no per-challenge webhook URL (ASKGATE_WEBHOOK_URL_HOSTS is empty); omit it to use ASKGATE_WEBHOOK_URL');
+    }
+    let url: URL;
+    try {
+      url = new URL(input.webhook_url);
+    } catch {
+      throw invalidField('webhook_url', 'must be an absolute http:// or https:// URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw invalidField('webhook_url', 'must be an absolute http:// or https:// URL');
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw invalidField('webhook_url', 'must not contain a user name or password');
+    }
+    if (!hosts.includes(url.hostname.toLowerCase())) {
+      throw invalidField('webhook_url', 'must point to a host the operator allows (ASKGATE_WEBHOOK_URL_HOSTS)');
+    }
+    return input.webhook_url;
   }
 
   private chooseVerifier(input: CreateChallengeInput, questions: QuestionInput[]): Verifier {
@@ -218,23 +311,6 @@ export class ChallengeService {
     }
     throw invalidField('answer', 'is required: give the expected answer, a validation_url, or configure ASKGATE_VALIDATION_API_URL');
   }
-}
-
-function collectQuestions(input: CreateChallengeInput): QuestionInput[] {
-  if (input.questions !== undefined) {
-    if (input.question !== undefined) throw invalidField('question', 'cannot be combined with questions; use one form');
-    if (input.answer !== undefined) throw invalidField('answer', 'belongs to the question form; put answers inside questions[]');
-    const seen = new Set<string>();
-    input.questions.forEach((question, index) => {
-      if (seen.has(question.id)) throw invalidField(`questions.${index}.id`, 'must be unique within the challenge');
-      seen.add(question.id);
-    });
-    return input.questions;
-  }
-  if (input.question === undefined) throw invalidField('question', 'is required (or give questions[])');
-  const single: QuestionInput = { id: 'q1', prompt: input.question, type: 'text' };
-  if (input.answer !== undefined) single.answer = input.answer;
-  return [single];
 }
 
 function checkMetadata(metadata: Record<string, MetadataValue> | undefined): Record<string, MetadataValue> {

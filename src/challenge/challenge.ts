@@ -1,4 +1,6 @@
 /** Domain types of a challenge, independent of HTTP and of the store behind them. */
+import type { ChoiceOption } from './answer-types/choice.ts';
+import type { QuestionType } from './answer-types/index.ts';
 
 export type ChallengeStatus = 'pending' | 'passed' | 'failed' | 'expired' | 'canceled';
 
@@ -9,15 +11,20 @@ export const terminalStatuses: ReadonlySet<ChallengeStatus> = new Set([
   'canceled',
 ]);
 
-export type QuestionType = 'text';
+export type { ChoiceOption, QuestionType };
 
 /** A question as stored: the expected answer survives only as its keyed hash. */
 export interface StoredQuestion {
   id: string;
   prompt: string;
   type: QuestionType;
-  /** HMAC-SHA256 of the normalised expected answer; null when a validation URL checks it. */
+  /** HMAC-SHA256 of the expected answer normalised by its type; null when a validation URL checks it. */
   answerHash: string | null;
+  /**
+   * `choice` questions only: the options in the order the page shows them, shuffled once at
+   * creation. Absent on other types (and on records written before choice questions existed).
+   */
+  choices?: ChoiceOption[];
 }
 
 export type ReturnTarget =

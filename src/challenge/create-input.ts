@@ -1,11 +1,15 @@
+import type { ChoiceOption } from './answer-types/choice.ts';
+import type { QuestionType } from './answer-types/index.ts';
 import type { MetadataValue } from './challenge.ts';
 
 /** A question in the general `questions` form of a create request. */
 export interface QuestionInput {
   id: string;
   prompt: string;
-  type?: 'text';
+  type?: QuestionType;
   answer?: string;
+  /** `choice` only: the options, in the bot's order. */
+  choices?: ChoiceOption[];
 }
 
 export interface ReturnInput {
@@ -25,12 +29,15 @@ export interface CreateChallengeInput {
   question?: string;
   answer?: string;
   questions?: QuestionInput[];
+  /** How many of `questions` to pick at random and show; default all. */
+  ask?: number;
   validation_url?: string;
   return?: ReturnInput;
   expires_in?: number;
   max_attempts?: number;
   locale?: string;
   metadata?: Record<string, MetadataValue>;
+  webhook_url?: string;
 }
 
 export const limits = {
@@ -39,6 +46,8 @@ export const limits = {
   answerLength: 200,
   questionCount: 10,
   questionIdLength: 40,
+  choiceIdLength: 40,
+  choiceLabelLength: 200,
   returnTextLength: 500,
   metadataKeys: 20,
   metadataKeyLength: 40,
@@ -47,4 +56,6 @@ export const limits = {
   maxExpiresInSeconds: 86400,
   maxAttempts: 10,
   defaultMaxAttempts: 3,
+  webhookUrlLength: 2048,
+  returnCodeInputLength: 64,
 } as const;

@@ -8,7 +8,7 @@ export function serveHelp(): string {
     '',
     'Usage:',
     '  askgate [serve] [options]    start the API and the customer page (default)',
-    '  askgate cert [--out-dir DIR] [--host NAME]...  write a self-signed cert.pem and key.pem',
+    '  askgate cert [--out-dir DIR] [--host NAME]... [--days N] [--force]  write a self-signed cert.pem and key.pem',
     '  askgate --version            print the version',
     '  askgate --help               print this help',
     '',
@@ -26,7 +26,7 @@ export function serveHelp(): string {
 
 export function certHelp(): string {
   return [
-    'Usage: askgate cert [--out-dir DIR] [--host NAME]... [--days N]',
+    'Usage: askgate cert [--out-dir DIR] [--host NAME]... [--days N] [--force]',
     '',
     'Writes a self-signed certificate and key for local TLS, without needing openssl.',
     '  --out-dir <path>   folder for cert.pem and key.pem (default: the current folder)',

@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { phoneToDigits } from '../challenge/phone.ts';
+import { InvalidRedisUrlError, maskRedisUrl, parseRedisUrl } from '../store/redis/redis-url.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
+import { supportedLocales, type Locale } from './locales.ts';
+import { loadTenantsFile, type TenantDirectory } from './tenants-file.ts';
 import {
   parseChoice,
   parseHttpUrl,
@@ -12,8 +15,7 @@ import {
   type OptionSpec,
 } from './options.ts';
 
-export const supportedLocales = ['en', 'es', 'pt'] as const;
-export type Locale = (typeof supportedLocales)[number];
+export { supportedLocales, type Locale };
 
 /** The effective configuration after defaults, environment and flags. */
 export interface Config {
@@ -35,10 +37,25 @@ export interface Config {
   store: string;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** The secret being retired; it signs too until `webhookSecretPreviousUntil`. */
+  webhookSecretPrevious: string | null;
+  /** Epoch milliseconds; null when no rotation is under way. */
+  webhookSecretPreviousUntil: number | null;
+  /** Hosts that a per-challenge webhook_url may point to; empty rejects every override. */
+  webhookUrlHosts: string[];
+  webhookTimeoutMs: number;
+  /** Delays before the second, third… try, in seconds; the event is dead after the last. */
+  webhookRetryScheduleSeconds: number[];
+  /** How long a stop waits for deliveries in flight. */
+  shutdownGraceMs: number;
+  /** How long after passing a return code can be confirmed. */
+  confirmWindowSeconds: number;
   whatsappDigits: string | null;
   returnUrlHosts: string[];
   validationUrlHosts: string[];
   defaultLocale: Locale;
+  /** Page settings per tenant from ASKGATE_TENANTS_FILE; empty when no file is given. */
+  tenants: TenantDirectory;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -52,7 +69,7 @@ export const optionSpecs = {
   },
   publicUrl: {
     key: 'publicUrl', env: 'ASKGATE_PUBLIC_URL', flag: 'public-url',
-    description: 'Base URL of the customer page as customers reach it; page links are built from it only.',
+    description: 'Base URL of the customer page as customers reach it; page links are built from it only. Older setups: URL_SUFFIX (http:// or https://) plus HOST.',
     unit: 'URL', parse: parseHttpUrl,
   },
   apiPort: {
@@ -119,7 +136,7 @@ export const optionSpecs = {
   },
   store: {
     key: 'store', env: 'ASKGATE_STORE', flag: 'store',
-    description: 'Where challenges live: memory (default).', unit: 'URI', parse: parseStore,
+    description: 'Where state lives: memory (default, lost on restart), sqlite:<path> (one node that restarts), or redis://[:password@]host:port/db and rediss://… (several nodes).', unit: 'URI', parse: parseStore,
   },
   webhookUrl: {
     key: 'webhookUrl', env: 'ASKGATE_WEBHOOK_URL', flag: 'webhook-url',
@@ -129,6 +146,41 @@ export const optionSpecs = {
     key: 'webhookSecret', env: 'ASKGATE_WEBHOOK_SECRET', flag: 'webhook-secret', secret: true,
     description: 'Signing secret for events and validation calls, in whsec_<base64> form.',
     unit: 'text', parse: parseWebhookSecret,
+  },
+  webhookSecretPrevious: {
+    key: 'webhookSecretPrevious', env: 'ASKGATE_WEBHOOK_SECRET_PREVIOUS', flag: 'webhook-secret-previous', secret: true,
+    description: 'Signing secret being rotated out (whsec_…); it signs alongside the new one until ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL.',
+    unit: 'text', parse: parseWebhookSecret,
+  },
+  webhookSecretPreviousUntil: {
+    key: 'webhookSecretPreviousUntil', env: 'ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL', flag: 'webhook-secret-previous-until',
+    description: 'End of the rotation window, as an ISO 8601 time with a time zone (2026-05-01T12:00:00Z).',
+    unit: 'time', parse: parseIsoTime,
+  },
+  webhookUrlHosts: {
+    key: 'webhookUrlHosts', env: 'ASKGATE_WEBHOOK_URL_HOSTS', flag: 'webhook-url-hosts',
+    description: 'Comma-separated host names that a per-challenge webhook_url may point to (default none: webhook_url is rejected).',
+    unit: 'hosts', parse: parseHostList,
+  },
+  webhookTimeoutMs: {
+    key: 'webhookTimeoutMs', env: 'ASKGATE_WEBHOOK_TIMEOUT_MS', flag: 'webhook-timeout-ms',
+    description: 'How long one event delivery may take before it counts as failed (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(100, 60000, 'milliseconds'),
+  },
+  webhookRetryScheduleSeconds: {
+    key: 'webhookRetryScheduleSeconds', env: 'ASKGATE_WEBHOOK_RETRY_SCHEDULE', flag: 'webhook-retry-schedule',
+    description: 'Comma-separated delays between delivery tries, each varied by up to 20% (default 5,300,1800,7200,18000,36000).',
+    unit: 'seconds', parse: parseRetrySchedule,
+  },
+  shutdownGraceMs: {
+    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
+    description: 'How long SIGTERM or SIGINT waits for event deliveries in flight (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
+  },
+  confirmWindowSeconds: {
+    key: 'confirmWindowSeconds', env: 'ASKGATE_CONFIRM_WINDOW', flag: 'confirm-window',
+    description: 'How long after a challenge passed its return code can be confirmed (default 900).',
+    unit: 'seconds', parse: parseIntegerInRange(1, 86400, 'seconds'),
   },
   whatsappNumber: {
     key: 'whatsappNumber', env: 'ASKGATE_WHATSAPP_NUMBER', flag: 'whatsapp-number',
@@ -149,6 +201,11 @@ export const optionSpecs = {
     key: 'defaultLocale', env: 'ASKGATE_DEFAULT_LOCALE', flag: 'default-locale',
     description: `Page language when neither the challenge nor the browser picks one (${supportedLocales.join(', ')}; default en).`,
     unit: 'locale', parse: parseChoice(supportedLocales),
+  },
+  tenants: {
+    key: 'tenants', env: 'ASKGATE_TENANTS_FILE', flag: 'tenants-file',
+    description: 'JSON file of per-tenant page settings: display name, accent colour, logo and message overrides.',
+    unit: 'path', parse: loadTenantsFile,
   },
   logLevel: {
     key: 'logLevel', env: 'ASKGATE_LOG_LEVEL', flag: 'log-level',
@@ -186,13 +243,25 @@ export function loadConfig(
   }
 
   const host = raw.host ?? '127.0.0.1';
+  const apiPort = raw.apiPort ?? 8000;
   const webPort = raw.webPort ?? 8080;
+  if (apiPort === webPort && apiPort !== 0) {
+    throw new ConfigError(
+      `ASKGATE_API_PORT and ASKGATE_WEB_PORT are both ${apiPort}. The API and the customer page need separate ports: change one of them.`,
+    );
+  }
   const tls = loadTls(raw.tlsCert ?? null, raw.tlsKey ?? null, cwd);
+  const store = raw.store ?? 'memory';
+  if (store !== 'memory' && raw.secret === undefined) {
+    throw new ConfigError(
+      'ASKGATE_SECRET is required with a durable store, because stored answer hashes and page links must stay valid across restarts. Generate one with: openssl rand -base64 48',
+    );
+  }
 
   return {
     host,
     publicUrl: raw.publicUrl ?? seedPublicUrl(env, webPort),
-    apiPort: raw.apiPort ?? 8000,
+    apiPort,
     webPort,
     expirationSeconds: raw.expirationSeconds ?? 300,
     retentionSeconds: raw.retentionSeconds ?? 900,
@@ -204,13 +273,20 @@ export function loadConfig(
     apiKey: raw.apiKey ?? null,
     secret: raw.secret ?? null,
     tls,
-    store: raw.store ?? 'memory',
+    store,
     webhookUrl: raw.webhookUrl ?? null,
     webhookSecret: raw.webhookSecret ?? null,
+    ...webhookRotation(raw),
+    webhookUrlHosts: raw.webhookUrlHosts ?? [],
+    webhookTimeoutMs: raw.webhookTimeoutMs ?? 10000,
+    webhookRetryScheduleSeconds: raw.webhookRetryScheduleSeconds ?? [5, 300, 1800, 7200, 18000, 36000],
+    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
+    confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
     validationUrlHosts: raw.validationUrlHosts ?? [],
     defaultLocale: raw.defaultLocale ?? 'en',
+    tenants: raw.tenants ?? {},
     logLevel: raw.logLevel ?? 'info',
     logFormat: raw.logFormat ?? (isTerminal ? 'pretty' : 'json'),
   };
@@ -234,11 +310,17 @@ function readSetting(
   return null;
 }
 
-/** The seed built page links from URL_SUFFIX ("http://" or "https://") and HOST. */
+/**
+ * The older configuration built page links from URL_SUFFIX, which despite its name is the scheme
+ * prefix ("http://" or "https://"), followed by HOST and the web port.
+ */
 function seedPublicUrl(env: Record<string, string | undefined>, webPort: number): string | null {
   const scheme = env.URL_SUFFIX;
   const host = env.HOST;
   if (!scheme || !host) return null;
+  if (scheme !== 'http://' && scheme !== 'https://') {
+    throw new ConfigError(`URL_SUFFIX="${scheme}" is not valid. Set it to http:// or https://, or set ASKGATE_PUBLIC_URL instead.`);
+  }
 
   const candidate = /:\d+$/.test(host) ? `${scheme}${host}` : `${scheme}${host}:${webPort}`;
   return parseHttpUrl(candidate, 'URL_SUFFIX + HOST');
@@ -322,6 +404,41 @@ function parseWebhookSecret(raw: string, source: string): string {
   return raw;
 }
 
+/** Checks that a rotation names both the old secret and its end, next to a current secret. */
+function webhookRotation(raw: Raw): Pick<Config, 'webhookSecretPrevious' | 'webhookSecretPreviousUntil'> {
+  const previous = raw.webhookSecretPrevious ?? null;
+  const until = raw.webhookSecretPreviousUntil ?? null;
+  if (previous === null && until === null) return { webhookSecretPrevious: null, webhookSecretPreviousUntil: null };
+  if (previous === null) {
+    throw new ConfigError('ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL is set but ASKGATE_WEBHOOK_SECRET_PREVIOUS is not. Set both during a rotation, or neither.');
+  }
+  if (until === null) {
+    throw new ConfigError('ASKGATE_WEBHOOK_SECRET_PREVIOUS is set but ASKGATE_WEBHOOK_SECRET_PREVIOUS_UNTIL is not. Set the time when the old secret stops signing.');
+  }
+  if (raw.webhookSecret === undefined) {
+    throw new ConfigError('ASKGATE_WEBHOOK_SECRET_PREVIOUS is set but ASKGATE_WEBHOOK_SECRET is not. Set the new secret in ASKGATE_WEBHOOK_SECRET.');
+  }
+  return { webhookSecretPrevious: previous, webhookSecretPreviousUntil: until };
+}
+
+function parseIsoTime(raw: string, source: string): number {
+  const pattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const epochMs = Date.parse(raw);
+  if (!pattern.test(raw) || Number.isNaN(epochMs)) {
+    throw new ConfigError(`${source}="${raw}" is not an ISO 8601 time with a time zone. Use for example 2026-05-01T12:00:00Z.`);
+  }
+  return epochMs;
+}
+
+function parseRetrySchedule(raw: string, source: string): number[] {
+  const parts = raw.split(',').map((part) => part.trim());
+  const valid = parts.length <= 20 && parts.every((part) => /^\d{1,6}$/.test(part) && Number(part) >= 1 && Number(part) <= 604800);
+  if (!valid) {
+    throw new ConfigError(`${source}="${raw}" is not valid. List up to 20 delays in whole seconds from 1 to 604800, separated by commas, for example 5,300,1800.`);
+  }
+  return parts.map(Number);
+}
+
 function parseWhatsappNumber(raw: string, source: string): string {
   const digits = phoneToDigits(raw);
   if (digits === null) {
@@ -342,5 +459,20 @@ function parseHostList(raw: string, source: string): string[] {
 
 function parseStore(raw: string, source: string): string {
   if (raw === 'memory') return raw;
-  throw new ConfigError(`${source}="${raw}" is not supported by this version. Use memory.`);
+  if (raw.startsWith('sqlite:')) {
+    if (raw.length === 'sqlite:'.length) {
+      throw new ConfigError(`${source}="sqlite:" has no file path. Use sqlite:<path>, for example sqlite:/var/lib/askgate/askgate.db.`);
+    }
+    return raw;
+  }
+  if (raw.startsWith('redis://') || raw.startsWith('rediss://')) {
+    try {
+      parseRedisUrl(raw);
+    } catch (error) {
+      if (error instanceof InvalidRedisUrlError) throw new ConfigError(`${source}: ${error.message}`);
+      throw error;
+    }
+    return raw;
+  }
+  throw new ConfigError(`${source}="${maskRedisUrl(raw)}" is not a store. Use memory, sqlite:<path>, redis://[:password@]host:port/db or rediss://… for Redis over TLS.`);
 }

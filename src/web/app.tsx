@@ -3,17 +3,19 @@
 /** @jsxFrag Html.Fragment */
 import { Html } from '@elysiajs/html';
 import { Elysia } from 'elysia';
-import pageCss from './page.css' with { type: 'text' };
 import type { Challenge } from '../challenge/challenge.ts';
 import type { ChallengeService } from '../challenge/challenge-service.ts';
 import type { Locale } from '../config/config.ts';
+import type { TenantDirectory } from '../config/tenants-file.ts';
 import { buildDeepLink, fillReturnMessage } from '../delivery/deep-link.ts';
 import { requestIdOf } from '../http/request-context.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { pageContentSecurityPolicy } from '../http/security-headers.ts';
 import type { Logger } from '../log/logger.ts';
 import { constantTimeEqual, hmacSha256 } from '../security/digest.ts';
-import { resolveLocale, translator, type Translate } from './i18n/catalogue.ts';
+import { assetRoutes } from './assets.ts';
 import type { MessageKey } from './i18n/en.ts';
+import { createPageContextResolver, tenantEntryFor, type PageContext } from './page-context.ts';
 import { MessagePage } from './pages/message-page.tsx';
 import { QuestionPage } from './pages/question-page.tsx';
 import { SuccessPage } from './pages/success-page.tsx';
@@ -23,13 +25,20 @@ export interface WebAppOptions {
   secret: string;
   publicUrl: string;
   defaultLocale: Locale;
+  /** Branding and message overrides per tenant; empty for askgate's own look. */
+  tenants?: TenantDirectory;
   logger: Logger;
 }
 
 /** Page tokens are 24 random bytes in base64url: exactly 32 characters. */
 const pageTokenPattern = /^[A-Za-z0-9_-]{32}$/;
 
+/** Longest answer read from the form, in characters; longer ones are treated as missing. */
+const maxAnswerLength = 1000;
+
 const channelNames = { whatsapp: 'WhatsApp', telegram: 'Telegram', messenger: 'Messenger', url: null } as const;
+
+type Notice = { kind: 'error' | 'info'; text: string };
 
 function htmlResponse(body: string, status: number): Response {
   return new Response(body, {
@@ -38,54 +47,54 @@ function htmlResponse(body: string, status: number): Response {
   });
 }
 
-/** Builds the customer-facing app: the answer page and its stylesheet. */
+/** Builds the customer-facing app: the answer page, its stylesheets and the tenants' logos. */
 export function createWebApp(options: WebAppOptions) {
   const { service, logger } = options;
+  const tenants = options.tenants ?? {};
   const publicOrigin = new URL(options.publicUrl).origin;
-
-  const localeFor = (request: Request, challenge: Challenge | null): Locale =>
-    resolveLocale(challenge?.locale ?? null, request.headers.get('accept-language'), options.defaultLocale);
+  const pageContextFor = createPageContextResolver(tenants, options.defaultLocale);
 
   const csrfTokenFor = (tokenHash: string) => hmacSha256(options.secret, `askgate csrf v1\n${tokenHash}`);
 
-  function messagePage(locale: Locale, titleKey: MessageKey, bodyKey: MessageKey, status: number): Response {
-    const t = translator(locale);
-    return htmlResponse(MessagePage({ locale, title: t(titleKey), body: t(bodyKey) }) as string, status);
+  function messagePage(page: PageContext, titleKey: MessageKey, bodyKey: MessageKey, status: number): Response {
+    return htmlResponse(MessagePage({ page, title: page.t(titleKey), body: page.t(bodyKey) }) as string, status);
   }
 
   /** The page for a challenge that no longer takes answers. */
-  function endedPage(locale: Locale, challenge: Challenge): Response {
+  function endedPage(page: PageContext, challenge: Challenge): Response {
     switch (challenge.status) {
       case 'passed':
-        return messagePage(locale, 'used.title', 'used.body', 410);
+        return messagePage(page, 'used.title', 'used.body', 410);
       case 'failed':
-        return messagePage(locale, 'locked.title', 'locked.body', 410);
+        return messagePage(page, 'locked.title', 'locked.body', 410);
       case 'expired':
-        return messagePage(locale, 'expired.title', 'expired.body', 410);
+        return messagePage(page, 'expired.title', 'expired.body', 410);
       case 'canceled':
-        return messagePage(locale, 'canceled.title', 'canceled.body', 410);
+        return messagePage(page, 'canceled.title', 'canceled.body', 410);
       case 'pending':
         throw new Error('endedPage called for a pending challenge');
     }
   }
 
-  function questionPage(locale: Locale, challenge: Challenge, notice: { kind: 'error' | 'info'; text: string } | null, status = 200): Response {
-    const page = QuestionPage({
-      locale,
-      t: translator(locale),
-      questions: challenge.questions.map((question) => ({ id: question.id, prompt: question.prompt })),
+  function questionPage(page: PageContext, challenge: Challenge, notice: Notice | null, status = 200, invalidIds: ReadonlySet<string> = new Set()): Response {
+    const html = QuestionPage({
+      page,
+      questions: challenge.questions.map((question) => ({ id: question.id, prompt: question.prompt, type: question.type, choices: question.choices ?? [] })),
       csrfToken: csrfTokenFor(challenge.tokenHash),
       notice,
+      invalidIds,
     });
-    return htmlResponse(page as string, status);
+    return htmlResponse(html as string, status);
   }
 
-  function successPage(locale: Locale, t: Translate, challenge: Challenge): Response {
+  function successPage(page: PageContext, challenge: Challenge): Response {
     const code = challenge.returnCode ?? '';
     const target = challenge.returnTarget;
-    const template = target.channel === 'whatsapp' && target.text !== null ? target.text : t('return.message');
+    const template = target.channel === 'whatsapp' && target.text !== null ? target.text : page.t('return.message');
     const deepLink = buildDeepLink(target, fillReturnMessage(template, code), code);
-    return htmlResponse(SuccessPage({ locale, t, deepLink, channelName: channelNames[target.channel] }) as string, 200);
+    // An operator URL has no app name; the tenant's display name, when known, stands in for it.
+    const destinationName = channelNames[target.channel] ?? tenantEntryFor(tenants, challenge.tenantId)?.settings.displayName ?? null;
+    return htmlResponse(SuccessPage({ page, deepLink, destinationName }) as string, 200);
   }
 
   async function loadChallenge(token: string): Promise<Challenge | null> {
@@ -95,70 +104,78 @@ export function createWebApp(options: WebAppOptions) {
 
   return new Elysia({ name: 'askgate-web' })
     .onError(({ code, error, request }) => {
-      const locale = localeFor(request, null);
-      if (code === 'NOT_FOUND') return messagePage(locale, 'notFound.title', 'notFound.body', 404);
-      if (code === 'PARSE' || code === 'VALIDATION') return messagePage(locale, 'badRequest.title', 'badRequest.body', 400);
+      const page = pageContextFor(request, null);
+      if (code === 'NOT_FOUND') return messagePage(page, 'notFound.title', 'notFound.body', 404);
+      if (code === 'PARSE' || code === 'VALIDATION') return messagePage(page, 'badRequest.title', 'badRequest.body', 400);
+      if (error instanceof StoreUnavailableError) {
+        logger.warn('page request failed: store unavailable', { request_id: requestIdOf(request), reason: error.reason });
+        const unavailable = messagePage(page, 'unavailable.title', 'unavailable.body', 503);
+        unavailable.headers.set('retry-after', String(error.retryAfterSeconds ?? 2));
+        return unavailable;
+      }
       logger.error('page request failed', {
         request_id: requestIdOf(request),
         error: error instanceof Error ? error.name : String(code),
       });
-      return messagePage(locale, 'error.title', 'error.body', 500);
+      return messagePage(page, 'error.title', 'error.body', 500);
     })
-    .get('/assets/page.css', () => new Response(pageCss, { headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' } }))
+    .use(assetRoutes(tenants))
     .get('/healthz', () => ({ status: 'ok' }))
     .get('/c/:token', async ({ params, request }) => {
       // GET never changes state: chat apps fetch links for previews before the customer does.
       const challenge = await loadChallenge(params.token);
-      const locale = localeFor(request, challenge);
-      if (challenge === null) return messagePage(locale, 'notFound.title', 'notFound.body', 404);
-      if (challenge.status !== 'pending') return endedPage(locale, challenge);
-      return questionPage(locale, challenge, null);
+      const page = pageContextFor(request, challenge);
+      if (challenge === null) return messagePage(page, 'notFound.title', 'notFound.body', 404);
+      if (challenge.status !== 'pending') return endedPage(page, challenge);
+      return questionPage(page, challenge, null);
     })
     .post('/c/:token', async ({ params, request, body }) => {
       const challenge = await loadChallenge(params.token);
-      const locale = localeFor(request, challenge);
-      const t = translator(locale);
-      if (challenge === null) return messagePage(locale, 'notFound.title', 'notFound.body', 404);
+      const page = pageContextFor(request, challenge);
+      const { t } = page;
+      if (challenge === null) return messagePage(page, 'notFound.title', 'notFound.body', 404);
 
       if (new URL(request.url).search !== '') {
         // Answers in a query string would end up in proxy and server logs.
-        return messagePage(locale, 'badRequest.title', 'badRequest.body', 400);
+        return messagePage(page, 'badRequest.title', 'badRequest.body', 400);
       }
       const fetchSite = request.headers.get('sec-fetch-site');
       const origin = request.headers.get('origin');
       if ((fetchSite !== null && fetchSite !== 'same-origin' && fetchSite !== 'none') || (origin !== null && origin !== 'null' && origin !== publicOrigin)) {
         logger.warn('cross-site page submission rejected', { request_id: requestIdOf(request), challenge_id: challenge.id, sec_fetch_site: fetchSite ?? undefined });
-        return messagePage(locale, 'blocked.title', 'blocked.body', 403);
+        return messagePage(page, 'blocked.title', 'blocked.body', 403);
       }
 
       const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
       const csrf = typeof form.csrf === 'string' ? form.csrf : '';
       if (!constantTimeEqual(csrf, csrfTokenFor(challenge.tokenHash))) {
         logger.warn('page submission without a valid CSRF token', { request_id: requestIdOf(request), challenge_id: challenge.id });
-        return messagePage(locale, 'blocked.title', 'blocked.body', 403);
+        return messagePage(page, 'blocked.title', 'blocked.body', 403);
       }
-      if (challenge.status !== 'pending') return endedPage(locale, challenge);
+      if (challenge.status !== 'pending') return endedPage(page, challenge);
 
       const answers = readAnswers(form, challenge);
-      if (answers === null) return questionPage(locale, challenge, { kind: 'error', text: t('question.empty') }, 422);
+      if (answers === null) return questionPage(page, challenge, { kind: 'error', text: t('question.empty') }, 422);
 
-      const result = await service.submit(challenge, answers);
+      const result = await service.submit(challenge, answers, page.dateOrder);
       switch (result.kind) {
         case 'not_found':
-          return messagePage(locale, 'notFound.title', 'notFound.body', 404);
+          return messagePage(page, 'notFound.title', 'notFound.body', 404);
+        case 'unreadable':
+          return questionPage(page, challenge, { kind: 'error', text: t('question.unreadable') }, 422, new Set(result.questionIds));
         case 'ended':
-          return endedPage(locale, result.challenge);
+          return endedPage(page, result.challenge);
         case 'unavailable':
-          return questionPage(locale, challenge, { kind: 'info', text: t('question.unavailable') }, 503);
+          return questionPage(page, challenge, { kind: 'info', text: t('question.unavailable') }, 503);
         case 'wrong': {
           const left = result.challenge.maxAttempts - result.challenge.attempts;
           const text = left === 1 ? t('question.wrong.one') : t('question.wrong.other', { count: left });
-          return questionPage(locale, result.challenge, { kind: 'error', text });
+          return questionPage(page, result.challenge, { kind: 'error', text });
         }
         case 'locked':
-          return messagePage(locale, 'locked.title', 'locked.body', 200);
+          return messagePage(page, 'locked.title', 'locked.body', 200);
         case 'passed':
-          return successPage(locale, t, result.challenge);
+          return successPage(page, result.challenge);
       }
     });
 }
@@ -169,7 +186,7 @@ function readAnswers(form: Record<string, unknown>, challenge: Challenge): Recor
   const single = challenge.questions.length === 1;
   for (const question of challenge.questions) {
     const value = form[single ? 'answer' : `answer.${question.id}`];
-    if (typeof value !== 'string' || value.trim() === '' || value.length > 1000) return null;
+    if (typeof value !== 'string' || value.trim() === '' || value.length > maxAnswerLength) return null;
     answers[question.id] = value;
   }
   return answers;

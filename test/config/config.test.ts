@@ -241,7 +241,7 @@ describe('loadConfig invalid values', () => {
     ['public URL with ftp', { ASKGATE_PUBLIC_URL: 'ftp://x' }, 'ASKGATE_PUBLIC_URL', 'ftp://x', 'http:// or https://'],
     ['public URL not a URL', { ASKGATE_PUBLIC_URL: 'not a url' }, 'ASKGATE_PUBLIC_URL', 'not a url', 'http:// or https://'],
     ['whatsapp number invalid', { ASKGATE_WHATSAPP_NUMBER: '011 2233 4455' }, 'ASKGATE_WHATSAPP_NUMBER', '011 2233 4455', 'country code'],
-    ['locale not supported', { ASKGATE_DEFAULT_LOCALE: 'fr' }, 'ASKGATE_DEFAULT_LOCALE', 'fr', 'en, es, pt'],
+    ['locale not supported', { ASKGATE_DEFAULT_LOCALE: 'de' }, 'ASKGATE_DEFAULT_LOCALE', 'de', 'en, es, pt, fr, id, ar'],
   ];
 
   for (const [name, env, variable, value, fix] of cases) {
@@ -372,5 +372,19 @@ describe('loadConfig TLS files in cwd', () => {
 
     expect(config.tls?.certPath).toBe(certPath);
     expect(config.tls?.keyPath).toBe(keyPath);
+  });
+});
+
+describe('loadConfig port and seed checks', () => {
+  test('rejects equal API and web ports', () => {
+    expect(() => loadConfig({ ASKGATE_API_PORT: '9100', ASKGATE_WEB_PORT: '9100' }, {}, '/nonexistent', false)).toThrow(/ASKGATE_API_PORT and ASKGATE_WEB_PORT are both 9100/);
+  });
+
+  test('allows both ports 0', () => {
+    expect(loadConfig({ ASKGATE_API_PORT: '0', ASKGATE_WEB_PORT: '0' }, {}, '/nonexistent', false).apiPort).toBe(0);
+  });
+
+  test('rejects URL_SUFFIX that is no scheme', () => {
+    expect(() => loadConfig({ URL_SUFFIX: 'https://x', HOST: 'localhost' }, {}, '/nonexistent', false)).toThrow(/URL_SUFFIX="https:\/\/x" is not valid/);
   });
 });

@@ -87,7 +87,7 @@ describe('customer flow', () => {
     expect(await page.locator('#return-link').textContent()).toBe('Back to WhatsApp');
     await page.screenshot({ path: artifactsDir + 'customer-flow-en-success.png', fullPage: true });
 
-    // The success page moves to WhatsApp by itself through its 3-second meta refresh.
+    // The success page moves to WhatsApp by itself through its meta refresh.
     const navigation = await whatsapp.next(10_000);
     expect(navigation.frame()).toBe(page.mainFrame());
     expect(navigation.url()).toBe(returnHref as string);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /** Debian's Chromium. playwright-core never downloads a browser of its own. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -35,19 +35,47 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * Opens a browser context whose requests to any host but 127.0.0.1 are aborted before they
- * reach the network. The `request` event still reports them. The resolver rule alone is not
+ * Opens a browser context in which no request leaves 127.0.0.1. An https navigation elsewhere
+ * (the chat deep links) gets an empty 204 reply, so Chromium stays on the success page; any other
+ * request is aborted. The `request` event still reports both. The resolver rule alone is not
  * enough: after a navigation fails with ERR_NAME_NOT_RESOLVED, Chromium's error page sends DNS
  * probes for google.com to the system resolver and to 8.8.8.8 (seen with strace on Debian's
  * Chromium 156), so such navigations must never reach the resolver.
  */
 export async function newLoopbackContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext(options);
-  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('blockedbyclient'));
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => (route.request().url().startsWith('https://') ? route.fulfill({ status: 204, body: '' }) : route.abort('blockedbyclient')),
+  );
   return context;
 }
 
 /** Closes the browser and its processes; safe to call when the launch failed. */
 export async function closeBrowser(browser: Browser | undefined): Promise<void> {
   if (browser !== undefined) await browser.close();
+}
+
+/** Starts the Debian Chromium at /usr/bin/chromium; playwright-core never downloads a browser. */
+export function launchChromium(): Promise<Browser> {
+  return launchBrowser();
+}
+
+/** The phone and desktop viewports every page is checked at. */
+export const viewports = [
+  { name: 'phone', width: 360, height: 640 },
+  { name: 'desktop', width: 1280, height: 800 },
+] as const;
+
+export const deepLinkHosts = ['wa.me', 't.me', 'm.me'];
+
+/** Opens a loopback-only context and a page, and records the deep links the page tried to open. */
+export async function openContext(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; deepLinkRequests: string[] }> {
+  const context = await newLoopbackContext(browser, options);
+  const deepLinkRequests: string[] = [];
+  context.on('request', (request) => {
+    if (request.url().startsWith('https://') && new URL(request.url()).hostname !== '127.0.0.1') deepLinkRequests.push(request.url());
+  });
+  const page = await context.newPage();
+  return { context, page, deepLinkRequests };
 }

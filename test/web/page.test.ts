@@ -98,6 +98,30 @@ describe('GET /c/:token', () => {
     expect(html).toContain('lang="es"');
   });
 
+  for (const [locale, dir, heading] of [
+    ['en', 'ltr', 'Confirm it is you'],
+    ['es', 'ltr', 'Confirma que eres tú'],
+    ['pt', 'ltr', 'Confirme que é você'],
+    ['fr', 'ltr', 'Confirmez votre identité'],
+    ['id', 'ltr', 'Pastikan ini memang Anda'],
+    ['ar', 'rtl', 'تأكيد هويتك'],
+  ] as const) {
+    test(`renders ${locale} as ${dir}`, async () => {
+      const created = await askgate.createChallenge(sampleChallenge({ locale }));
+      const html = await (await fetch(created.url)).text();
+      expect(html).toContain(`<html lang="${locale}" dir="${dir}">`);
+      expect(html).toContain(heading);
+    });
+  }
+
+  test('error pages follow Accept-Language', async () => {
+    const response = await fetch(`${askgate.webUrl}/c/${'D'.repeat(32)}`, { headers: { 'accept-language': 'ar-EG,ar;q=0.9' } });
+    const html = await response.text();
+    expect(response.status).toBe(404);
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('الرابط غير صالح');
+  });
+
   test('prefers challenge locale', async () => {
     const created = await askgate.createChallenge(sampleChallenge({ locale: 'pt' }));
     const html = await (await fetch(created.url, { headers: { 'accept-language': 'es' } })).text();
@@ -151,6 +175,7 @@ describe('POST /c/:token', () => {
 
     const link = returnLinkOf(html);
     expect(link).toStartWith('https://wa.me/5491122334455?text=');
+    expect(html).toContain(`<meta http-equiv="refresh" content="0;url=${link.replaceAll('&', '&amp;')}"`);
     const text = new URL(link).searchParams.get('text') ?? '';
     expect(text).toContain(returnCode);
     expect(text).toBe(`Back from verification ${returnCode}`);

@@ -4,7 +4,7 @@ import type { CreateChallengeInput } from '../../challenge/create-input.ts';
 import { AppError, invalidField } from '../../errors/app-error.ts';
 import { sha256 } from '../../security/digest.ts';
 import type { ChallengeStore } from '../../store/store.ts';
-import { challengeCreated, challengeIdParams, challengeView, createChallengeBody, problemModel } from '../models.ts';
+import { challengeCreated, challengeIdParams, challengeView, confirmBody, confirmResult, createChallengeBody, problemModel } from '../models.ts';
 import { presentChallenge, presentCreated } from '../present.ts';
 
 export interface ChallengeRoutesOptions {
@@ -122,6 +122,32 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
         detail: {
           summary: 'Cancel a challenge',
           description: 'Cancels a pending challenge; its page stops accepting answers. Returns 409 when the challenge has already finished.',
+          tags: ['challenges'],
+          security: [{ bearer: [] }],
+        },
+      },
+    )
+    .post(
+      '/v1/challenges/:id/confirm',
+      async ({ params, body, request }) => {
+        const challenge = await service.confirm(tenantOf(request), params.id, body.code);
+        return { confirmed: true as const, challenge: presentChallenge(challenge) };
+      },
+      {
+        transform: ({ body }) => {
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+            throw invalidField('body', 'must be a JSON object');
+          }
+        },
+        params: challengeIdParams,
+        body: confirmBody,
+        response: { 200: confirmResult, ...problems, 410: problemModel, 429: problemModel },
+        detail: {
+          summary: 'Confirm a return code',
+          description:
+            'Proves that the chat message the bot received carries this challenge\'s return code, which ties the chat to the customer who passed. Send the code as found in the message: case and whitespace are ignored. ' +
+            'Returns 200 once; then 409 already_confirmed. Errors: 422 return_code_mismatch, 409 challenge_not_passed, 410 confirm_window_closed (ASKGATE_CONFIRM_WINDOW seconds after passing, default 900), ' +
+            '429 with Retry-After after 5 tries per challenge in 15 minutes (a right code resets the count).',
           tags: ['challenges'],
           security: [{ bearer: [] }],
         },

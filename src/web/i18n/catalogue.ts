@@ -1,29 +1,60 @@
 import { supportedLocales, type Locale } from '../../config/config.ts';
+import { ar } from './ar.ts';
 import { en, type MessageKey } from './en.ts';
 import { es } from './es.ts';
+import { fr } from './fr.ts';
+import { id } from './id.ts';
 import { pt } from './pt.ts';
 
-export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, es, pt };
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, es, pt, fr, id, ar };
+
+/** Texts an operator replaces for one tenant, per locale (see the tenants file). */
+export type MessageOverrides = Partial<Record<Locale, Partial<Record<MessageKey, string>>>>;
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** Returns a translator for `locale`; `{name}` placeholders are replaced by `params`. */
-export function translator(locale: Locale): Translate {
+/** Locales written right to left. */
+const rightToLeftLocales: ReadonlySet<Locale> = new Set(['ar']);
+
+/** Older or alternative language subtags that browsers still send for a supported locale. */
+const languageAliases: Record<string, Locale> = { in: 'id' };
+
+/**
+ * Returns a translator for `locale`; `{name}` placeholders are replaced by `params`. A text in
+ * `overrides` for this locale wins over the built-in catalogue.
+ */
+export function translator(locale: Locale, overrides: MessageOverrides = {}): Translate {
   const catalogue = catalogues[locale];
+  const replaced = overrides[locale] ?? {};
   return (key, params = {}) =>
-    catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+    (replaced[key] ?? catalogue[key]).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-function toSupported(tag: string): Locale | null {
-  const language = tag.trim().toLowerCase().split('-')[0] ?? '';
-  return (supportedLocales as readonly string[]).includes(language) ? (language as Locale) : null;
+/** Returns the `dir` attribute value for a page in `locale`. */
+export function textDirection(locale: Locale): 'ltr' | 'rtl' {
+  return rightToLeftLocales.has(locale) ? 'rtl' : 'ltr';
+}
+
+/** A supported page language and the region subtag of the tag that chose it, upper-cased. */
+export interface PageLanguage {
+  locale: Locale;
+  /** `US` for `en-US`; null when the tag had no region or the operator's default was used. */
+  region: string | null;
+}
+
+function toSupported(tag: string): PageLanguage | null {
+  const [language = '', ...rest] = tag.trim().toLowerCase().split('-');
+  const locale = (supportedLocales as readonly string[]).includes(language) ? (language as Locale) : languageAliases[language];
+  if (locale === undefined) return null;
+  const region = rest.find((subtag) => /^[a-z]{2}$|^[0-9]{3}$/.test(subtag));
+  return { locale, region: region === undefined ? null : region.toUpperCase() };
 }
 
 /**
  * Picks the page language: the challenge's locale, else the best supported language in
  * `Accept-Language` (by q-value), else the operator's default.
  */
-export function resolveLocale(challengeLocale: string | null, acceptLanguage: string | null, fallback: Locale): Locale {
+export function resolvePageLanguage(challengeLocale: string | null, acceptLanguage: string | null, fallback: Locale): PageLanguage {
   if (challengeLocale !== null) {
     const chosen = toSupported(challengeLocale);
     if (chosen !== null) return chosen;
@@ -44,5 +75,10 @@ export function resolveLocale(challengeLocale: string | null, acceptLanguage: st
       if (chosen !== null) return chosen;
     }
   }
-  return fallback;
+  return { locale: fallback, region: null };
+}
+
+/** Returns only the locale that resolvePageLanguage picks. */
+export function resolveLocale(challengeLocale: string | null, acceptLanguage: string | null, fallback: Locale): Locale {
+  return resolvePageLanguage(challengeLocale, acceptLanguage, fallback).locale;
 }

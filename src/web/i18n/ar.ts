@@ -1,0 +1,48 @@
+import type { MessageKey } from './en.ts';
+
+/**
+ * Arabic (Modern Standard), shown right to left. The attempts message avoids a plural noun after
+ * the count, because Arabic has six plural forms and the catalogue has one text per key.
+ */
+export const ar: Record<MessageKey, string> = {
+  'page.title': 'التحقق',
+  'question.heading': 'تأكيد هويتك',
+  'question.intro': 'أجب في هذه الصفحة لمتابعة المحادثة. لن تُرسل إجابتك إلى المحادثة.',
+  'question.submit': 'متابعة',
+  'question.expires': 'يعمل هذا الرابط مرة واحدة فقط وتنتهي صلاحيته قريبًا.',
+  'question.wrong.one': 'إحدى الإجابات غير صحيحة. بقيت لديك محاولة واحدة.',
+  'question.wrong.other': 'إحدى الإجابات غير صحيحة. عدد المحاولات المتبقية: {count}.',
+  'question.empty': 'يُرجى الإجابة عن جميع الأسئلة.',
+  'question.unavailable': 'تعذّر التحقق من إجابتك الآن. يُرجى المحاولة مرة أخرى بعد قليل.',
+  'question.unreadable': 'بعض الإجابات ليست بالصيغة المطلوبة. راجع الحقول المشار إليها. لم تُحتسب هذه المرة محاولةً.',
+  'answer.invalid.text': 'اكتب إجابة.',
+  'answer.invalid.number': 'اكتب أرقامًا فقط.',
+  'answer.invalid.pin': 'اكتب من 4 إلى 12 رقمًا.',
+  'answer.invalid.date': 'اكتب تاريخًا صحيحًا بالترتيب الموضّح.',
+  'answer.invalid.choice': 'اختر أحد الخيارات.',
+  'date.hint.dmy': 'اليوم/الشهر/السنة، مثل 31/12/1990',
+  'date.hint.mdy': 'الشهر/اليوم/السنة، مثل 12/31/1990',
+  'locked.title': 'محاولات كثيرة جدًا',
+  'locked.body': 'تم قفل عملية التحقق هذه بسبب كثرة الإجابات الخاطئة. عُد إلى المحادثة للبدء من جديد.',
+  'expired.title': 'انتهت صلاحية هذا الرابط',
+  'expired.body': 'عُد إلى المحادثة واطلب رابطًا جديدًا.',
+  'used.title': 'سبق استخدام هذا الرابط',
+  'used.body': 'اكتملت عملية التحقق هذه. عُد إلى المحادثة للمتابعة.',
+  'canceled.title': 'تم إلغاء عملية التحقق هذه',
+  'canceled.body': 'عُد إلى المحادثة للمتابعة.',
+  'notFound.title': 'الرابط غير صالح',
+  'notFound.body': 'تأكد من أنك فتحت الرابط كاملًا من المحادثة، أو اطلب رابطًا جديدًا.',
+  'blocked.title': 'تم حظر الطلب',
+  'blocked.body': 'حفاظًا على أمانك، أجب فقط في الصفحة التي فتحتها من المحادثة. افتح الرابط من المحادثة مرة أخرى.',
+  'badRequest.title': 'الطلب غير صالح',
+  'badRequest.body': 'افتح الرابط من المحادثة مرة أخرى وأجب في الصفحة.',
+  'unavailable.title': 'غير متاح مؤقتًا',
+  'unavailable.body': 'لا يمكننا التحقق من الإجابات الآن. حاول مرة أخرى بعد دقيقة؛ رابطك لا يزال صالحًا.',
+  'error.title': 'حدث خطأ ما',
+  'error.body': 'يُرجى المحاولة مرة أخرى بعد قليل.',
+  'success.title': 'تم التحقق',
+  'success.body': 'نعيدك الآن إلى المحادثة. إذا لم يحدث شيء، فاستخدم الزر.',
+  'success.button': 'العودة إلى {channel}',
+  'success.buttonGeneric': 'متابعة',
+  'return.message': 'اكتمل التحقق. الرمز {code}',
+};
