@@ -99,7 +99,7 @@ export function renderReport(results: BenchResults): string {
     [
       `Measured ${machine.date} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM, Linux ${machine.kernel},`,
       `Bun ${machine.bun}, wrk ${machine.wrk}; ${pinning}.`,
-      `${results.options.durationSeconds} s per run, ${results.options.repeat} runs, ${results.options.connections} connections.`,
+      ...(results.throughput.length > 0 ? [`${results.options.durationSeconds} s per run, ${results.options.repeat} runs, ${results.options.connections} connections.`] : []),
       '',
       '```',
       results.command,

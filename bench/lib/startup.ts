@@ -23,18 +23,20 @@ export interface StartupResult {
   variants: StartupVariant[];
 }
 
-/** The flags of the build script in package.json, without the output file. */
-const buildFlags = ['--compile', '--minify', '--sourcemap'];
+/** Flags of the executable without bytecode, as the build script used them before. */
+const plainFlags = ['--compile', '--minify', '--sourcemap'];
+/** The build script's flags in package.json: bytecode needs the ESM output format for top-level await. */
+const bytecodeFlags = [...plainFlags, '--bytecode', '--format=esm'];
 
-async function build(outfile: string, extraFlags: string[]): Promise<number> {
+async function build(outfile: string, flags: string[]): Promise<number> {
   const started = performance.now();
-  const child = spawnChild([process.execPath, 'build', join(repoRoot, 'src', 'main.ts'), ...buildFlags, ...extraFlags, '--outfile', outfile], {
+  const child = spawnChild([process.execPath, 'build', join(repoRoot, 'src', 'main.ts'), ...flags, '--outfile', outfile], {
     cwd: repoRoot,
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  await collectOutput(child, 180_000, `bun build ${extraFlags.join(' ')}`);
+  await collectOutput(child, 180_000, `bun build ${flags.join(' ')}`);
   return (performance.now() - started) / 1000;
 }
 
@@ -54,13 +56,13 @@ export async function measureStartup(runs: number, cpus: CpuPlan, workDir: strin
   const plain = join(workDir, 'askgate');
   const bytecode = join(workDir, 'askgate-bytecode');
   log('start-up: building the executable');
-  const plainSeconds = await build(plain, []);
+  const plainSeconds = await build(plain, plainFlags);
   log('start-up: building the executable with --bytecode');
-  const bytecodeSeconds = await build(bytecode, ['--bytecode']);
+  const bytecodeSeconds = await build(bytecode, bytecodeFlags);
 
   const variants: { name: string; build: string; command: string[]; sizeBytes: number | null; buildSeconds: number | null }[] = [
-    { name: 'executable', build: `bun build ${buildFlags.join(' ')}`, command: [plain], sizeBytes: statSync(plain).size, buildSeconds: plainSeconds },
-    { name: 'executable --bytecode', build: `bun build ${buildFlags.join(' ')} --bytecode`, command: [bytecode], sizeBytes: statSync(bytecode).size, buildSeconds: bytecodeSeconds },
+    { name: 'executable', build: `bun build ${plainFlags.join(' ')}`, command: [plain], sizeBytes: statSync(plain).size, buildSeconds: plainSeconds },
+    { name: 'executable --bytecode', build: `bun build ${bytecodeFlags.join(' ')}`, command: [bytecode], sizeBytes: statSync(bytecode).size, buildSeconds: bytecodeSeconds },
     { name: 'bun src/main.ts', build: 'from source', command: [process.execPath, join(repoRoot, 'src', 'main.ts')], sizeBytes: null, buildSeconds: null },
   ];
 
