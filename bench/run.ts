@@ -3,7 +3,7 @@
  * report.md and throughput.svg to the output folder, and with --docs updates
  * docs/benchmarks.md and docs/benchmarks-throughput.svg.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeMachine, type MachineInfo } from './lib/machine.ts';
@@ -20,7 +20,8 @@ import { measureThroughput, type ThroughputRow } from './lib/throughput.ts';
 export interface BenchResults {
   machine: MachineInfo;
   cpus: CpuPlan;
-  command: string;
+  /** The command lines that produced these results: one, or several when runs were combined. */
+  commands: string[];
   options: BenchOptions;
   throughput: ThroughputRow[];
   memory: MemoryRow[];
@@ -28,6 +29,33 @@ export interface BenchResults {
 }
 
 const log = (message: string) => console.error(message);
+
+/** Combines earlier runs: rows and memory figures in order, the last start-up section found. */
+function combineResults(files: string[]): BenchResults {
+  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as BenchResults);
+  const first = runs[0] as BenchResults;
+  return {
+    ...first,
+    commands: runs.flatMap((run) => run.commands),
+    throughput: runs.flatMap((run) => run.throughput),
+    memory: runs.flatMap((run) => run.memory),
+    startup: runs.map((run) => run.startup).filter((startup) => startup !== null).at(-1) ?? null,
+  };
+}
+
+function writeOutputs(results: BenchResults, options: BenchOptions): void {
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const report = renderReport(results);
+  const chart = results.throughput.length > 0 ? renderThroughputChart(results.throughput) : null;
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(outDir, 'report.md'), report);
+  if (chart !== null) writeFileSync(join(outDir, 'throughput.svg'), chart);
+  if (options.writeDocs) updateDocs(join(repoRoot, 'docs'), report, chart);
+
+  console.log(report);
+  log(`Results written to ${outDir}${options.writeDocs ? ' and docs/' : ''}.`);
+}
 
 async function main(argv: string[]): Promise<number> {
   let options: BenchOptions | null;
@@ -40,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (options === null) {
     console.log(usage);
+    return 0;
+  }
+  if (options.fromFiles.length > 0) {
+    writeOutputs(combineResults(options.fromFiles), options);
     return 0;
   }
   if (options.sections.includes('throughput') && Bun.which('wrk') === null) {
@@ -55,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const results: BenchResults = {
     machine,
     cpus,
-    command: ['bun', 'run', 'bench', ...argv].join(' '),
+    commands: [['bun', 'run', 'bench', ...argv].join(' ')],
     options,
     throughput: [],
     memory: [],
@@ -82,17 +114,7 @@ async function main(argv: string[]): Promise<number> {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  const outDir = resolve(options.outDir);
-  mkdirSync(outDir, { recursive: true });
-  const report = renderReport(results);
-  const chart = results.throughput.length > 0 ? renderThroughputChart(results.throughput) : null;
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(outDir, 'report.md'), report);
-  if (chart !== null) writeFileSync(join(outDir, 'throughput.svg'), chart);
-  if (options.writeDocs) updateDocs(join(repoRoot, 'docs'), report, chart);
-
-  console.log(report);
-  log(`Results written to ${outDir}${options.writeDocs ? ' and docs/' : ''}.`);
+  writeOutputs(results, options);
   return 0;
 }
 

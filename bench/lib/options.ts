@@ -20,10 +20,12 @@ export interface BenchOptions {
   warmUpSeconds: number;
   memoryCounts: number[];
   startupRuns: number;
-  /** Where results.json, report.md and throughput.svg go. */
+  /** Output folder for results.json, report.md and throughput.svg. */
   outDir: string;
   /** Also write the report into docs/benchmarks.md and the chart to docs/benchmarks-throughput.svg. */
   writeDocs: boolean;
+  /** results.json files of earlier runs to combine into one report, measuring nothing. */
+  fromFiles: string[];
   quick: boolean;
 }
 
@@ -42,12 +44,14 @@ Options:
   --scenarios <list>      Any of ${allScenarios.join(',')} (default all).
   --sections <list>       Any of ${allSections.join(',')} (default all; only throughput with --quick).
   --quick                 1-second runs, 1 repeat, smaller pools: a smoke test of the harness.
-  --binary                Run dist/askgate (built with "bun run build" when missing) instead of src/main.ts.
+  --binary                Run dist/askgate instead of src/main.ts; build it first with "bun run build".
   --connections <n>       Connections per wrk run and workers per flow run (default 64).
   --memory-counts <list>  Pending challenges for the memory section (default 10000,100000,1000000).
   --startup-runs <n>      Starts per executable for the start-up section (default 20).
   --out <dir>             Output folder for results.json, report.md, throughput.svg (default bench/results).
   --docs                  Also update docs/benchmarks.md and docs/benchmarks-throughput.svg.
+  --from <results.json>   Measure nothing; combine the results of earlier runs (repeatable, in
+                          order) into one report, e.g. one run per store on a busy machine.
   --help                  Show this text.`;
 
 /** Thrown for invalid command-line options; the message names the option. */
@@ -97,6 +101,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
         'startup-runs': { type: 'string' },
         out: { type: 'string' },
         docs: { type: 'boolean' },
+        from: { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
     });
@@ -124,6 +129,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     startupRuns: values['startup-runs'] !== undefined ? parsePositiveInteger(values['startup-runs'], 'startup-runs') : 20,
     outDir: values.out ?? 'bench/results',
     writeDocs: values.docs === true,
+    fromFiles: values.from ?? [],
     quick,
   };
 }

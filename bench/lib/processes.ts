@@ -21,6 +21,16 @@ export function pinned(cpu: number | null, command: string[]): string[] {
 }
 
 const children = new Set<Subprocess>();
+const cleanups = new Set<() => Promise<void>>();
+
+/**
+ * Registers work that must also run when the harness is interrupted, such as deleting a store's
+ * data; returns the function that unregisters it.
+ */
+export function registerCleanup(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
 
 type SpawnOptions = NonNullable<Parameters<typeof Bun.spawn>[1]>;
 
@@ -71,13 +81,15 @@ export async function collectOutput(child: Subprocess, timeoutMs: number, what: 
 }
 
 /**
- * Stops every child on Ctrl-C or SIGTERM, then exits with 130 or 143. On a normal exit, any
- * child still running gets SIGKILL.
+ * Stops every child on Ctrl-C or SIGTERM and runs the registered cleanups, then exits with 130
+ * or 143. On a normal exit, any child still running gets SIGKILL.
  */
 export function installSignalHandlers(): void {
   const onSignal = (signal: NodeJS.Signals, exitCode: number) => {
     console.error(`\n${signal} received: stopping ${children.size} child process(es).`);
-    void stopChildren().finally(() => process.exit(exitCode));
+    void stopChildren()
+      .then(() => Promise.allSettled([...cleanups].map((cleanup) => cleanup())))
+      .finally(() => process.exit(exitCode));
   };
   process.once('SIGINT', () => onSignal('SIGINT', 130));
   process.once('SIGTERM', () => onSignal('SIGTERM', 143));

@@ -80,6 +80,13 @@ export async function startAskgate(launch: AskgateLaunch): Promise<RunningAskgat
       // The create scenario alone makes hundreds of thousands of challenges; the default cap of
       // 1,000,000 pending would turn a long run into 429 replies.
       ASKGATE_MAX_PENDING: '100000000',
+      // Abuse limits at their maximum, so that the load measures work rather than 429 replies.
+      // Versions without these settings ignore them.
+      // NOTE: the maximum is 1,000,000 per minute. A scenario that creates or answers more within
+      // one minute (16,700 per second sustained) gets 429 replies, which the report lists as errors.
+      ASKGATE_CREATE_RATE_PER_MINUTE: '1000000',
+      ASKGATE_PAGE_RATE_PER_MINUTE: '1000000',
+      ASKGATE_CLIENT_FAILURES_MAX: '100',
       ASKGATE_LOG_FORMAT: 'json',
       ...launch.env,
     },
