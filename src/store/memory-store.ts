@@ -68,6 +68,12 @@ export class MemoryStore implements ChallengeStore {
   private readonly sharedStrings = new SharedValues<string>(sharedValuesPerKind);
   private readonly sharedObjects = new SharedValues<object>(sharedValuesPerKind);
   private readonly events = new Map<string, EventRecord>();
+  /**
+   * The events whose status is `pending`, the only ones leaseDueEvents can return. Events
+   * without a webhook URL never enter it, so the webhook worker's frequent polls do not scan
+   * every stored event.
+   */
+  private readonly pendingEvents = new Map<string, EventRecord>();
   private readonly idempotency = new Map<string, IdempotencyEntry>();
   private readonly rateCounters = new Map<string, { count: number; resetAt: number }>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
@@ -255,7 +261,7 @@ export class MemoryStore implements ChallengeStore {
 
   async leaseDueEvents(now: number, limit: number, leaseMs: number): Promise<EventRecord[]> {
     const leased: EventRecord[] = [];
-    for (const event of this.events.values()) {
+    for (const event of this.pendingEvents.values()) {
       if (leased.length >= limit) break;
       if (event.status !== 'pending' || event.nextAttemptAt === null || event.nextAttemptAt > now) continue;
       if (event.leaseUntil !== null && event.leaseUntil > now) continue;
@@ -272,6 +278,7 @@ export class MemoryStore implements ChallengeStore {
     event.status = outcome.status;
     event.nextAttemptAt = outcome.status === 'pending' ? outcome.nextAttemptAt : null;
     event.leaseUntil = null;
+    this.trackPendingEvent(event);
   }
 
   async redeliverEvent(tenantId: string, id: string, now: number): Promise<EventRecord | null> {
@@ -281,6 +288,7 @@ export class MemoryStore implements ChallengeStore {
       event.status = 'pending';
       event.nextAttemptAt = now;
       event.leaseUntil = null;
+      this.trackPendingEvent(event);
     }
     return copyEvent(event);
   }
@@ -300,7 +308,13 @@ export class MemoryStore implements ChallengeStore {
 
     const event = buildChallengeEvent(copyOut(challenge), Date.now());
     this.events.set(event.id, event);
+    this.trackPendingEvent(event);
     this.deadlines.push(event.createdAt + this.eventRetentionMs, event.id, DeadlineKind.Event);
+  }
+
+  private trackPendingEvent(event: EventRecord): void {
+    if (event.status === 'pending') this.pendingEvents.set(event.id, event);
+    else this.pendingEvents.delete(event.id);
   }
 
   /**
