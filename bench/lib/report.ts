@@ -20,26 +20,48 @@ function rateCell(figures: TargetFigures): string {
 
 function halfLoadCell(half: HalfLoad | null): string {
   if (half === null) return 'n/a';
-  return `${milliseconds(half.p99Ms)} ms`;
+  return `${milliseconds(half.p50Ms)} / ${milliseconds(half.p99Ms)}`;
 }
+
+const microseconds = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
 
 function throughputSection(results: BenchResults): string[] {
   const lines = [
     '### Throughput',
     '',
-    'Rates are the median of the measured runs with [min–max]; p50 and p99 are wrk\'s latency',
-    'percentiles, median over the runs. "Half load" is a fixed request rate of half askgate\'s median,',
-    'offered to both servers by bench/load/fixed-rate.ts (flow: bench/load/flow.ts --rate).',
+    'Rates per second: the median of the measured runs with [min–max]. p50 and p99 are wrk\'s latency',
+    'percentiles in ms, median over the runs. "CPU µs" is the CPU time the server process used per',
+    'request (per flow in the flow scenario); the CPU ratio, baseline ÷ askgate, estimates the',
+    'throughput ratio on an otherwise idle machine.',
     '',
-    '| scenario | store | askgate /s | p50 ms | p99 ms | baseline /s | baseline p50 / p99 ms | ratio | half load: rate /s | p99 askgate | p99 baseline |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | store | askgate /s | p50 | p99 | baseline /s | p50 / p99 | ratio | CPU µs askgate / baseline | CPU ratio |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of results.throughput) {
     const unit = row.unit === 'flows' ? ' (flows)' : '';
+    const cpuRatio = row.baseline.serverCpuMicros / row.askgate.serverCpuMicros;
     lines.push(
       `| ${row.scenario}${unit} | ${row.store} | ${rateCell(row.askgate)} | ${milliseconds(row.askgate.p50Ms)} | ${milliseconds(row.askgate.p99Ms)} | ` +
         `${rateCell(row.baseline)} | ${milliseconds(row.baseline.p50Ms)} / ${milliseconds(row.baseline.p99Ms)} | ${row.ratio.toFixed(2)} | ` +
-        `${integer(row.askgate.halfLoad?.targetRate ?? 0)} | ${halfLoadCell(row.askgate.halfLoad)} | ${halfLoadCell(row.baseline.halfLoad)} |`,
+        `${microseconds(row.askgate.serverCpuMicros)} / ${microseconds(row.baseline.serverCpuMicros)} | ${Number.isFinite(cpuRatio) ? cpuRatio.toFixed(2) : 'n/a'} |`,
+    );
+  }
+  lines.push(
+    '',
+    '#### Latency at half load',
+    '',
+    'A fixed rate of half askgate\'s median, offered to both servers in open loop by',
+    'bench/load/fixed-rate.ts (flow: bench/load/flow.ts --rate); latency counts from each request\'s',
+    'due time. p50 / p99 in ms.',
+    '',
+    '| scenario | store | rate /s | askgate p50 / p99 | baseline p50 / p99 | reached askgate / baseline |',
+    '|---|---|---:|---:|---:|---:|',
+  );
+  for (const row of results.throughput) {
+    const unit = row.unit === 'flows' ? ' (flows)' : '';
+    const reached = `${integer(row.askgate.halfLoad?.achievedRate ?? 0)} / ${integer(row.baseline.halfLoad?.achievedRate ?? 0)}`;
+    lines.push(
+      `| ${row.scenario}${unit} | ${row.store} | ${integer(row.askgate.halfLoad?.targetRate ?? 0)} | ${halfLoadCell(row.askgate.halfLoad)} | ${halfLoadCell(row.baseline.halfLoad)} | ${reached} |`,
     );
   }
   const loads = results.throughput.flatMap((row) => [...row.askgate.runs, ...row.baseline.runs]).map((run) => run.loadAverage ?? 0);

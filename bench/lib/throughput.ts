@@ -4,7 +4,7 @@ import type { FlowResult } from '../load/flow.ts';
 import type { PoolEntry } from '../load/requests.ts';
 import type { BenchOptions, Scenario } from './options.ts';
 import { createPool, writePool } from './pool.ts';
-import { readLoadAverage } from './proc.ts';
+import { readCpuMicros, readLoadAverage, waitForIdle } from './proc.ts';
 import { collectOutput, pinned, registerCleanup, spawnChild, type CpuPlan } from './processes.ts';
 import { median } from './stats.ts';
 import { maskStore, prepareStore, storeLabel } from './stores.ts';
@@ -30,6 +30,7 @@ export interface TargetFigures {
   /** Medians over the runs. */
   p50Ms: number;
   p99Ms: number;
+  serverCpuMicros: number;
   errors: number;
   halfLoad: HalfLoad | null;
 }
@@ -172,13 +173,15 @@ function summarise(runs: LoadRun[], halfLoad: HalfLoad | null): TargetFigures {
     maxRate: Math.max(...rates),
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: median(runs.map((run) => run.p99Ms)),
+    serverCpuMicros: median(runs.map((run) => run.serverCpuMicros ?? Number.NaN)),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     halfLoad,
   };
 }
 
 const describeRun = (run: LoadRun) =>
-  `${Math.round(run.requestsPerSecond)}/s p50 ${run.p50Ms.toFixed(2)} ms p99 ${run.p99Ms.toFixed(2)} ms${run.errors > 0 ? ` errors ${run.errors}` : ''} (load average ${run.loadAverage})`;
+  `${Math.round(run.requestsPerSecond)}/s p50 ${run.p50Ms.toFixed(2)} ms p99 ${run.p99Ms.toFixed(2)} ms, ${run.serverCpuMicros?.toFixed(1)} µs CPU each` +
+  `${run.errors > 0 ? `, errors ${run.errors}` : ''} (load average ${run.loadAverage})`;
 
 async function measureScenario(ctx: Context, store: string, scenario: Scenario): Promise<ThroughputRow> {
   const { options } = ctx;
@@ -192,6 +195,7 @@ async function measureScenario(ctx: Context, store: string, scenario: Scenario):
     const driver = buildDriver(ctx, scenario, askgate);
     const notes: string[] = [];
     const runs: Record<Target, LoadRun[]> = { askgate: [], baseline: [] };
+    const serverPids = [askgate.child.pid, ctx.baseline.child.pid];
 
     // The warm-up lets the JIT compile the hot paths and estimates the rate for pool sizes.
     ctx.log(`  warm-up ${options.warmUpSeconds} s`);
@@ -206,8 +210,13 @@ async function measureScenario(ctx: Context, store: string, scenario: Scenario):
       const order: Target[] = repeat % 2 === 0 ? ['baseline', 'askgate'] : ['askgate', 'baseline'];
       for (const target of order) {
         if (target === 'askgate') await driver.prepare?.(askgate, expectedRequests(options.durationSeconds));
+        await waitForIdle(serverPids);
         const loadAverage = readLoadAverage();
-        const run = { ...(await driver.measure(target, options.durationSeconds)), loadAverage };
+        const pid = target === 'askgate' ? askgate.child.pid : ctx.baseline.child.pid;
+        const cpuBefore = readCpuMicros(pid);
+        const measured = await driver.measure(target, options.durationSeconds);
+        const serverCpuMicros = (readCpuMicros(pid) - cpuBefore) / Math.max(1, measured.requests);
+        const run = { ...measured, loadAverage, serverCpuMicros };
         runs[target].push(run);
         ctx.log(`  run ${repeat + 1}/${options.repeat} ${target.padEnd(8)} ${describeRun(run)}`);
       }
@@ -216,8 +225,11 @@ async function measureScenario(ctx: Context, store: string, scenario: Scenario):
     // Half of askgate's measured maximum, offered at a fixed rate to both targets.
     const halfRate = Math.max(1, Math.round(median(runs.askgate.map((run) => run.requestsPerSecond)) / 2));
     await driver.prepare?.(askgate, Math.ceil(halfRate * options.durationSeconds * 1.2) + 1000);
+    await waitForIdle(serverPids);
+    const askgateHalfLoad = await driver.fixedRate('askgate', halfRate, options.durationSeconds);
+    await waitForIdle(serverPids);
     const halfLoad: Record<Target, HalfLoad> = {
-      askgate: await driver.fixedRate('askgate', halfRate, options.durationSeconds),
+      askgate: askgateHalfLoad,
       baseline: await driver.fixedRate('baseline', halfRate, options.durationSeconds),
     };
     for (const target of ['askgate', 'baseline'] as const) {

@@ -13,6 +13,11 @@ export interface LoadRun {
   errors: number;
   /** The machine's 1-minute load average just before the run. */
   loadAverage?: number;
+  /**
+   * CPU time the server process used per request (per flow in the flow scenario), in
+   * microseconds. Other processes slow it down less than they slow down the request rate.
+   */
+  serverCpuMicros?: number;
 }
 
 export interface WrkRun {
