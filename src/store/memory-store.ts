@@ -324,10 +324,9 @@ export class MemoryStore implements ChallengeStore {
   private compact(challenge: Challenge): StoredChallenge {
     const questions = challenge.questions.map(
       (question): StoredQuestion => ({
+        ...question,
         id: this.sharedStrings.get(question.id, () => question.id),
         prompt: this.sharedStrings.get(question.prompt, () => question.prompt),
-        type: question.type,
-        answerHash: question.answerHash,
       }),
     );
     const metadata = Object.keys(challenge.metadata).length === 0 ? noMetadata : challenge.metadata;

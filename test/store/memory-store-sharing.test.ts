@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
+import type { StoredQuestion } from '../../src/challenge/challenge.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { CreateLimits } from '../../src/store/store.ts';
 import { makeChallenge } from './contract.ts';
@@ -58,9 +59,18 @@ describe('MemoryStore sharing', () => {
 
   test('returns every question', async () => {
     const store = openStore();
-    const questions = [
-      { id: 'dob', prompt: 'What is your date of birth?', type: 'text' as const, answerHash: 'hash-1' },
-      { id: 'city', prompt: 'Where were you born?', type: 'text' as const, answerHash: 'hash-2' },
+    const questions: StoredQuestion[] = [
+      { id: 'dob', prompt: 'What is your date of birth?', type: 'text', answerHash: 'hash-1' },
+      {
+        id: 'city',
+        prompt: 'Where were you born?',
+        type: 'choice',
+        answerHash: 'hash-2',
+        choices: [
+          { id: 'a', label: 'Lisbon' },
+          { id: 'b', label: 'Porto' },
+        ],
+      },
     ];
     const challenge = makeChallenge({ questions });
     await store.createChallenge(challenge, roomy, Date.now());
