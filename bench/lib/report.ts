@@ -75,7 +75,8 @@ function memorySection(results: BenchResults): string[] {
   const lines = [
     '### Memory',
     '',
-    'Resident memory (VmRSS) of a process holding only a memory store, after `Bun.gc(true)`;',
+    'Resident memory (VmRSS) of a process holding only a memory store, read after three',
+    '`Bun.gc(true)` calls and a one-second pause;',
     'bytes per challenge = (RSS with N pending − RSS empty) / N. "After expiry" is read once every',
     'challenge expired and the retention windows (5 s for records, 10 s for events) ended. "Shared":',
     'every challenge asks the same 40-character question; "unique": each has its own.',
