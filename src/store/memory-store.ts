@@ -1,8 +1,9 @@
 import { constantTimeEqual } from '../security/digest.ts';
-import type { Challenge, CheckOutcome } from '../challenge/challenge.ts';
+import type { Challenge, CheckOutcome, MetadataValue, ReturnTarget, StoredQuestion, Verifier } from '../challenge/challenge.ts';
 import { generateReturnCode } from '../challenge/return-code.ts';
 import { buildChallengeEvent, type DeliveryAttempt, type EventRecord } from '../events/event.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
+import { SharedValues } from './shared-values.ts';
 import type {
   ApiKeyRecord,
   AttemptResult,
@@ -20,11 +21,28 @@ import type {
   StoreHooks,
 } from './store.ts';
 
-type Deadline =
-  | { kind: 'challenge'; id: string }
-  | { kind: 'event'; id: string }
-  | { kind: 'idempotency'; key: string }
-  | { kind: 'rate'; key: string };
+/** Kind of record a deadline entry's key names; the queue carries it as the entry's tag. */
+const enum DeadlineKind {
+  Challenge = 0,
+  Event = 1,
+  Idempotency = 2,
+  RateLimit = 3,
+}
+
+/** Distinct values kept per cache of shared copies; a bot uses a handful of each. */
+const sharedValuesPerKind = 1000;
+
+/** The metadata of challenges created without any: one frozen object for all of them. */
+const noMetadata: Record<string, MetadataValue> = Object.freeze({});
+
+/**
+ * A challenge as this store keeps it: a one-question challenge keeps its question without the
+ * array around it. copyOut() rebuilds the Challenge.
+ */
+type StoredChallenge = Omit<Challenge, 'questions'> & { questions: StoredQuestion | StoredQuestion[] };
+
+/** Pending challenge ids of one client, oldest first; a bare id in the usual case of one. */
+type ClientPending = string | string[];
 
 interface IdempotencyEntry {
   fingerprint: string;
@@ -36,19 +54,31 @@ interface IdempotencyEntry {
  * The default store: Maps in this process, expired by one shared deadline timer. Everything is
  * lost on restart and nothing is shared with other processes. Each method runs to completion
  * without awaiting, so every state change is atomic within the process.
+ *
+ * To hold a million pending challenges in less than a kilobyte each (bench/memory measures it),
+ * records share equal question texts, return targets and verifiers. The shared objects are
+ * frozen, so callers must copy a returned challenge's nested objects before changing them.
  */
 export class MemoryStore implements ChallengeStore {
-  private readonly challenges = new Map<string, Challenge>();
-  private readonly idsByToken = new Map<string, string>();
+  private readonly challenges = new Map<string, StoredChallenge>();
+  private readonly challengesByToken = new Map<string, StoredChallenge>();
   private readonly idsByReturnCode = new Map<string, string>();
-  /** Pending challenge ids per `tenant\nclient_id`, oldest first. */
-  private readonly pendingByClient = new Map<string, string[]>();
+  /** Pending challenge ids per tenant, then per client_id. */
+  private readonly pendingByClient = new Map<string, Map<string, ClientPending>>();
   private pendingCount = 0;
+  private readonly sharedStrings = new SharedValues<string>(sharedValuesPerKind);
+  private readonly sharedObjects = new SharedValues<object>(sharedValuesPerKind);
   private readonly events = new Map<string, EventRecord>();
+  /**
+   * The events whose status is `pending`, the only ones leaseDueEvents can return. Events
+   * without a webhook URL never enter it, so the webhook worker's frequent polls do not scan
+   * every stored event.
+   */
+  private readonly pendingEvents = new Map<string, EventRecord>();
   private readonly idempotency = new Map<string, IdempotencyEntry>();
   private readonly rateCounters = new Map<string, { count: number; resetAt: number }>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
-  private readonly deadlines: DeadlineQueue<Deadline>;
+  private readonly deadlines: DeadlineQueue<string>;
   private readonly retentionMs: number;
   private readonly eventRetentionMs: number;
   private readonly hooks: StoreHooks;
@@ -57,7 +87,7 @@ export class MemoryStore implements ChallengeStore {
     this.hooks = { onChallengeExpired: options.onChallengeExpired };
     this.retentionMs = options.retentionSeconds * 1000;
     this.eventRetentionMs = options.eventRetentionSeconds * 1000;
-    this.deadlines = new DeadlineQueue((deadline) => this.handleDeadline(deadline, Date.now()));
+    this.deadlines = new DeadlineQueue((key, kind) => this.handleDeadline(kind, key, Date.now()));
   }
 
   /** Number of challenges held, finished ones included. */
@@ -66,8 +96,7 @@ export class MemoryStore implements ChallengeStore {
   }
 
   async createChallenge(challenge: Challenge, limits: CreateLimits, now: number): Promise<CreateResult> {
-    const clientKey = challenge.tenantId + '\n' + challenge.clientId;
-    const clientPending = this.pendingByClient.get(clientKey) ?? [];
+    const clientPending = this.pendingIdsOf(challenge.tenantId, challenge.clientId);
     const toReplace = Math.max(0, clientPending.length + 1 - limits.maxPendingPerClient);
     if (this.pendingCount - toReplace + 1 > limits.maxPendingTotal) return { created: false, reason: 'pending_limit' };
 
@@ -76,38 +105,35 @@ export class MemoryStore implements ChallengeStore {
       const older = this.challenges.get(id);
       if (older && older.status === 'pending') {
         this.finish(older, 'canceled', now);
-        replaced.push({ ...older });
+        replaced.push(copyOut(older));
       }
     }
 
-    const stored = { ...challenge };
+    const stored = this.compact(challenge);
     this.challenges.set(stored.id, stored);
-    this.idsByToken.set(stored.tokenHash, stored.id);
-    const list = this.pendingByClient.get(clientKey) ?? [];
-    list.push(stored.id);
-    this.pendingByClient.set(clientKey, list);
+    this.challengesByToken.set(stored.tokenHash, stored);
+    this.addPending(stored);
     this.pendingCount += 1;
-    this.deadlines.push(stored.expiresAt, { kind: 'challenge', id: stored.id });
+    this.deadlines.push(stored.expiresAt, stored.id, DeadlineKind.Challenge);
     return { created: true, replaced };
   }
 
   async findChallenge(tenantId: string, id: string): Promise<Challenge | null> {
     const challenge = this.challenges.get(id);
     if (!challenge || challenge.tenantId !== tenantId) return null;
-    return { ...challenge };
+    return copyOut(challenge);
   }
 
   async findChallengeByToken(tokenHash: string): Promise<Challenge | null> {
-    const id = this.idsByToken.get(tokenHash);
-    const challenge = id === undefined ? undefined : this.challenges.get(id);
-    return challenge ? { ...challenge } : null;
+    const challenge = this.challengesByToken.get(tokenHash);
+    return challenge ? copyOut(challenge) : null;
   }
 
   async recordAttempt(id: string, outcome: CheckOutcome, now: number): Promise<AttemptResult> {
     const challenge = this.challenges.get(id);
     if (!challenge) return { recorded: false, challenge: null };
     if (challenge.status !== 'pending' || challenge.expiresAt <= now) {
-      return { recorded: false, challenge: { ...challenge } };
+      return { recorded: false, challenge: copyOut(challenge) };
     }
 
     challenge.attempts += 1;
@@ -117,28 +143,28 @@ export class MemoryStore implements ChallengeStore {
     } else if (challenge.attempts >= challenge.maxAttempts) {
       this.finish(challenge, 'failed', now);
     }
-    return { recorded: true, challenge: { ...challenge } };
+    return { recorded: true, challenge: copyOut(challenge) };
   }
 
   async cancelChallenge(tenantId: string, id: string, now: number): Promise<CancelResult> {
     const challenge = this.challenges.get(id);
     if (!challenge || challenge.tenantId !== tenantId) return { outcome: 'not_found' };
-    if (challenge.status !== 'pending') return { outcome: 'not_pending', challenge: { ...challenge } };
+    if (challenge.status !== 'pending') return { outcome: 'not_pending', challenge: copyOut(challenge) };
 
     this.finish(challenge, 'canceled', now);
-    return { outcome: 'canceled', challenge: { ...challenge } };
+    return { outcome: 'canceled', challenge: copyOut(challenge) };
   }
 
   async confirmReturnCode(tenantId: string, id: string, code: string, now: number, windowMs: number): Promise<ConfirmResult> {
     const challenge = this.challenges.get(id);
     if (!challenge || challenge.tenantId !== tenantId) return { outcome: 'not_found' };
-    if (challenge.status !== 'passed' || challenge.returnCode === null) return { outcome: 'not_passed', challenge: { ...challenge } };
-    if (challenge.confirmedAt !== null) return { outcome: 'already_confirmed', challenge: { ...challenge } };
-    if ((challenge.completedAt ?? 0) + windowMs < now) return { outcome: 'window_closed', challenge: { ...challenge } };
-    if (!constantTimeEqual(code, challenge.returnCode)) return { outcome: 'mismatch', challenge: { ...challenge } };
+    if (challenge.status !== 'passed' || challenge.returnCode === null) return { outcome: 'not_passed', challenge: copyOut(challenge) };
+    if (challenge.confirmedAt !== null) return { outcome: 'already_confirmed', challenge: copyOut(challenge) };
+    if ((challenge.completedAt ?? 0) + windowMs < now) return { outcome: 'window_closed', challenge: copyOut(challenge) };
+    if (!constantTimeEqual(code, challenge.returnCode)) return { outcome: 'mismatch', challenge: copyOut(challenge) };
 
     challenge.confirmedAt = now;
-    return { outcome: 'confirmed', challenge: { ...challenge } };
+    return { outcome: 'confirmed', challenge: copyOut(challenge) };
   }
 
   async expireDue(now: number): Promise<number> {
@@ -165,7 +191,7 @@ export class MemoryStore implements ChallengeStore {
     }
     const expiresAt = now + ttlSeconds * 1000;
     this.idempotency.set(mapKey, { fingerprint, reply: null, expiresAt });
-    this.deadlines.push(expiresAt, { kind: 'idempotency', key: mapKey });
+    this.deadlines.push(expiresAt, mapKey, DeadlineKind.Idempotency);
     return { state: 'claimed' };
   }
 
@@ -183,7 +209,7 @@ export class MemoryStore implements ChallengeStore {
     if (!counter || counter.resetAt <= now) {
       counter = { count: 0, resetAt: now + windowSeconds * 1000 };
       this.rateCounters.set(key, counter);
-      this.deadlines.push(counter.resetAt, { kind: 'rate', key });
+      this.deadlines.push(counter.resetAt, key, DeadlineKind.RateLimit);
     }
     counter.count += 1;
     const allowed = counter.count <= limit;
@@ -238,7 +264,7 @@ export class MemoryStore implements ChallengeStore {
 
   async leaseDueEvents(now: number, limit: number, leaseMs: number): Promise<EventRecord[]> {
     const leased: EventRecord[] = [];
-    for (const event of this.events.values()) {
+    for (const event of this.pendingEvents.values()) {
       if (leased.length >= limit) break;
       if (event.status !== 'pending' || event.nextAttemptAt === null || event.nextAttemptAt > now) continue;
       if (event.leaseUntil !== null && event.leaseUntil > now) continue;
@@ -255,6 +281,7 @@ export class MemoryStore implements ChallengeStore {
     event.status = outcome.status;
     event.nextAttemptAt = outcome.status === 'pending' ? outcome.nextAttemptAt : null;
     event.leaseUntil = null;
+    this.trackPendingEvent(event);
   }
 
   async redeliverEvent(tenantId: string, id: string, now: number): Promise<EventRecord | null> {
@@ -264,6 +291,7 @@ export class MemoryStore implements ChallengeStore {
       event.status = 'pending';
       event.nextAttemptAt = now;
       event.leaseUntil = null;
+      this.trackPendingEvent(event);
     }
     return copyEvent(event);
   }
@@ -275,22 +303,78 @@ export class MemoryStore implements ChallengeStore {
   }
 
   /** Moves a pending challenge to a terminal state and stores its event, in one step. */
-  private finish(challenge: Challenge, status: Challenge['status'], now: number): void {
+  private finish(challenge: StoredChallenge, status: Challenge['status'], now: number): void {
     challenge.status = status;
     challenge.completedAt = now;
     this.pendingCount -= 1;
-    const clientKey = challenge.tenantId + '\n' + challenge.clientId;
-    const list = this.pendingByClient.get(clientKey);
-    if (list) {
-      const remaining = list.filter((id) => id !== challenge.id);
-      if (remaining.length === 0) this.pendingByClient.delete(clientKey);
-      else this.pendingByClient.set(clientKey, remaining);
-    }
+    this.removePending(challenge);
 
-    const event = buildChallengeEvent(challenge, Date.now());
+    const event = buildChallengeEvent(copyOut(challenge), Date.now());
     this.events.set(event.id, event);
-    this.deadlines.push(event.createdAt + this.eventRetentionMs, { kind: 'event', id: event.id });
-    if (status === 'expired') this.hooks.onChallengeExpired?.({ ...challenge });
+    this.trackPendingEvent(event);
+    this.deadlines.push(event.createdAt + this.eventRetentionMs, event.id, DeadlineKind.Event);
+    if (status === 'expired') this.hooks.onChallengeExpired?.(copyOut(challenge));
+  }
+
+  private trackPendingEvent(event: EventRecord): void {
+    if (event.status === 'pending') this.pendingEvents.set(event.id, event);
+    else this.pendingEvents.delete(event.id);
+  }
+
+  /**
+   * Copies a new challenge for storage. Equal questions, return targets and verifiers of
+   * different challenges become one shared, frozen copy; the caller's objects stay untouched.
+   */
+  private compact(challenge: Challenge): StoredChallenge {
+    const questions = challenge.questions.map(
+      (question): StoredQuestion => ({
+        ...question,
+        id: this.sharedStrings.get(question.id, () => question.id),
+        prompt: this.sharedStrings.get(question.prompt, () => question.prompt),
+      }),
+    );
+    const metadata = Object.keys(challenge.metadata).length === 0 ? noMetadata : challenge.metadata;
+    return {
+      ...challenge,
+      questions: questions.length === 1 ? (questions[0] as StoredQuestion) : questions,
+      verifier: this.shareObject(challenge.verifier),
+      returnTarget: this.shareObject(challenge.returnTarget),
+      metadata,
+    };
+  }
+
+  private shareObject<V extends ReturnTarget | Verifier>(value: V): V {
+    return this.sharedObjects.get(JSON.stringify(value), () => Object.freeze({ ...value })) as V;
+  }
+
+  private pendingIdsOf(tenantId: string, clientId: string): readonly string[] {
+    const pending = this.pendingByClient.get(tenantId)?.get(clientId);
+    if (pending === undefined) return [];
+    return typeof pending === 'string' ? [pending] : pending;
+  }
+
+  private addPending(challenge: StoredChallenge): void {
+    let clients = this.pendingByClient.get(challenge.tenantId);
+    if (clients === undefined) {
+      clients = new Map();
+      this.pendingByClient.set(challenge.tenantId, clients);
+    }
+    const pending = clients.get(challenge.clientId);
+    if (pending === undefined) clients.set(challenge.clientId, challenge.id);
+    else if (typeof pending === 'string') clients.set(challenge.clientId, [pending, challenge.id]);
+    else pending.push(challenge.id);
+  }
+
+  private removePending(challenge: StoredChallenge): void {
+    const clients = this.pendingByClient.get(challenge.tenantId);
+    const pending = clients?.get(challenge.clientId);
+    if (clients === undefined || pending === undefined) return;
+
+    const remaining = typeof pending === 'string' ? [pending] : pending;
+    const left = remaining.filter((id) => id !== challenge.id);
+    if (left.length === 0) clients.delete(challenge.clientId);
+    else clients.set(challenge.clientId, left.length === 1 ? (left[0] as string) : left);
+    if (clients.size === 0) this.pendingByClient.delete(challenge.tenantId);
   }
 
   private allocateReturnCode(id: string): string {
@@ -302,27 +386,27 @@ export class MemoryStore implements ChallengeStore {
     }
   }
 
-  private handleDeadline(deadline: Deadline, now: number): void {
-    switch (deadline.kind) {
-      case 'idempotency': {
-        const entry = this.idempotency.get(deadline.key);
-        if (entry && entry.expiresAt <= now) this.idempotency.delete(deadline.key);
+  private handleDeadline(kind: DeadlineKind, key: string, now: number): void {
+    switch (kind) {
+      case DeadlineKind.Idempotency: {
+        const entry = this.idempotency.get(key);
+        if (entry && entry.expiresAt <= now) this.idempotency.delete(key);
         return;
       }
-      case 'rate': {
-        const counter = this.rateCounters.get(deadline.key);
-        if (counter && counter.resetAt <= now) this.rateCounters.delete(deadline.key);
+      case DeadlineKind.RateLimit: {
+        const counter = this.rateCounters.get(key);
+        if (counter && counter.resetAt <= now) this.rateCounters.delete(key);
         return;
       }
-      case 'event': {
-        const event = this.events.get(deadline.id);
+      case DeadlineKind.Event: {
+        const event = this.events.get(key);
         // An event still waiting for delivery is kept until it is delivered or dead.
-        if (event && event.status === 'pending') this.deadlines.push(now + this.eventRetentionMs, deadline);
-        else this.events.delete(deadline.id);
+        if (event && event.status === 'pending') this.deadlines.push(now + this.eventRetentionMs, key, DeadlineKind.Event);
+        else this.events.delete(key);
         return;
       }
-      case 'challenge':
-        this.handleChallengeDeadline(deadline.id, now);
+      case DeadlineKind.Challenge:
+        this.handleChallengeDeadline(key, now);
         return;
     }
   }
@@ -334,13 +418,19 @@ export class MemoryStore implements ChallengeStore {
 
     const purgeAt = (challenge.completedAt ?? now) + this.retentionMs;
     if (purgeAt > now) {
-      this.deadlines.push(purgeAt, { kind: 'challenge', id });
+      this.deadlines.push(purgeAt, id, DeadlineKind.Challenge);
       return;
     }
     this.challenges.delete(id);
-    this.idsByToken.delete(challenge.tokenHash);
+    this.challengesByToken.delete(challenge.tokenHash);
     if (challenge.returnCode !== null) this.idsByReturnCode.delete(challenge.returnCode);
   }
+}
+
+/** Returns a copy of a stored challenge in the shape of Challenge; nested objects are shared. */
+function copyOut(challenge: StoredChallenge): Challenge {
+  const questions = Array.isArray(challenge.questions) ? challenge.questions : [challenge.questions];
+  return { ...challenge, questions };
 }
 
 function copyEvent(event: EventRecord): EventRecord {

@@ -26,8 +26,13 @@ const languageAliases: Record<string, Locale> = { in: 'id' };
 export function translator(locale: Locale, overrides: MessageOverrides = {}): Translate {
   const catalogue = catalogues[locale];
   const replaced = overrides[locale] ?? {};
-  return (key, params = {}) =>
-    (replaced[key] ?? catalogue[key]).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key, params = {}) => {
+    const text = replaced[key] ?? catalogue[key];
+    // Most texts have no placeholder, and skipping the regular expression for them nearly halves
+    // the time of a call; a page makes a dozen calls.
+    if (!text.includes('{')) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  };
 }
 
 /** Returns the `dir` attribute value for a page in `locale`. */
