@@ -1,62 +1,40 @@
 #!/usr/bin/env bun
-import { parseArgs } from 'node:util';
-import { certHelp, serveHelp } from './cli/help.ts';
-import { runServe } from './cli/serve-command.ts';
-import { optionSpecs } from './config/config.ts';
 import { ConfigError } from './config/config-error.ts';
+import { maskUrlPasswords } from './config/mask.ts';
 import { StoreUnavailableError } from './store/store-errors.ts';
-import { version } from './version.ts';
 
-async function main(argv: string[]): Promise<number> {
+/** The commands of the askgate executable; each lives in its own file under cli/. */
+const commands: Record<string, () => Promise<(args: string[]) => Promise<number | null> | number>> = {
+  serve: async () => (await import('./cli/serve-command.ts')).runServe,
+  cert: async () => (await import('./cli/cert-command.ts')).runCert,
+  'check-config': async () => (await import('./cli/check-config-command.ts')).runCheckConfig,
+  healthcheck: async () => (await import('./cli/healthcheck-command.ts')).runHealthcheck,
+  demo: async () => (await import('./cli/demo-command.ts')).runDemo,
+  keys: async () => (await import('./cli/keys-command.ts')).runKeys,
+};
+
+/** Runs the command named by the first argument (serve when there is none); null means keep running. */
+async function main(argv: string[]): Promise<number | null> {
   const [first, ...rest] = argv;
-  const command = first === undefined || first.startsWith('-') ? 'serve' : first;
-  const args = command === 'serve' && first !== 'serve' ? argv : rest;
-
-  switch (command) {
-    case 'serve':
-      return serve(args);
-    case 'cert': {
-      const { runCert } = await import('./cli/cert-command.ts');
-      return runCert(args);
-    }
-    default:
-      console.error(`Unknown command "${command}". Run askgate --help for the list of commands.`);
-      return 2;
-  }
-}
-
-async function serve(args: string[]): Promise<number> {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
-  for (const spec of Object.values(optionSpecs)) options[spec.flag] = { type: 'string' };
-
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}. Run askgate --help for the options.`);
+  const named = first !== undefined && !first.startsWith('-');
+  const command = named ? first : 'serve';
+  const load = commands[command];
+  if (load === undefined) {
+    console.error(`Unknown command "${command}". Run askgate --help for the list of commands.`);
     return 2;
   }
-  if (values.help) {
-    console.log(serveHelp());
-    return 0;
-  }
-  if (values.version) {
-    console.log(version);
-    return 0;
-  }
 
-  const flags: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values)) if (typeof value === 'string') flags[name] = value;
-  await runServe(flags);
-  return -1;
+  const run = await load();
+  return run(named ? rest : argv);
 }
 
 try {
   const code = await main(Bun.argv.slice(2));
-  if (code >= 0) process.exit(code);
+  if (code !== null) process.exit(code);
 } catch (error) {
   if (error instanceof ConfigError) {
-    console.error(`Invalid configuration: ${error.message}`);
+    // A rejected store URL is echoed in the message and may contain a password.
+    console.error(`Invalid configuration: ${maskUrlPasswords(error.message)}`);
     process.exit(error.exitCode);
   }
   if (error instanceof StoreUnavailableError) {

@@ -13,6 +13,9 @@ import { createApiApp } from '../../src/api/app.ts';
 import { ChallengeService } from '../../src/challenge/challenge-service.ts';
 import type { CreateChallengeInput } from '../../src/challenge/create-input.ts';
 import { silentLogger } from '../../src/log/logger.ts';
+import { createAskgateMetrics } from '../../src/observability/askgate-metrics.ts';
+import { instrumentStore } from '../../src/observability/instrumented-store.ts';
+import type { AbuseLimits } from '../../src/security/abuse-limits.ts';
 import { sha256 } from '../../src/security/digest.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { createWebApp } from '../../src/web/app.tsx';
@@ -24,7 +27,19 @@ const secret = 'bench-secret-'.padEnd(48, 's');
 const apiKey = 'ak_bench_in_process';
 const origin = 'http://127.0.0.1:1';
 
-const store = new MemoryStore({ retentionSeconds: 60, eventRetentionSeconds: 60 });
+/** The limits the harness sets: their maximum, so that no request is rejected. */
+const limits: AbuseLimits = {
+  createPerMinute: 1_000_000,
+  clientFailuresMax: 100,
+  clientFailuresWindowSeconds: 900,
+  pageSubmissionsPerMinute: 1_000_000,
+  trustedProxies: [],
+  allowPrivateOutbound: false,
+};
+const memoryStore = new MemoryStore({ retentionSeconds: 60, eventRetentionSeconds: 60 });
+// The server wraps its store to count calls for /metrics; so does this script.
+const metrics = createAskgateMetrics();
+const store = instrumentStore(memoryStore, metrics, silentLogger);
 const service = new ChallengeService({
   store,
   secret,
@@ -40,16 +55,21 @@ const service = new ChallengeService({
   defaultWebhookUrl: null,
   webhookUrlHosts: [],
   confirmWindowSeconds: 600,
+  clientFailures: { max: limits.clientFailuresMax, windowSeconds: limits.clientFailuresWindowSeconds },
+  allowPrivateOutbound: false,
 });
-const web = createWebApp({ service, secret, publicUrl: origin, defaultLocale: 'en', logger: silentLogger });
+const web = createWebApp({ service, store, secret, publicUrl: origin, defaultLocale: 'en', logger: silentLogger, limits });
 const api = createApiApp({
   service,
   store,
-  apiKeys: () => [{ keyHash: sha256(apiKey), tenantId: 'default' }],
+  bootstrapKeyHash: sha256(apiKey),
+  adminKeyHash: null,
   publicUrl: origin,
   logger: silentLogger,
   version: 'bench',
-  onRedeliver: () => {},
+  limits,
+  metrics: metrics.registry,
+  metricsToken: null,
 });
 const emptyRoute = new Elysia().get('/c/:token', () => new Response('ok'));
 
@@ -109,4 +129,4 @@ await time('POST /c/{token}, wrong answer', 45_000, async () => {
   await (await web.handle(request)).text();
 });
 
-await store.close();
+await memoryStore.close();

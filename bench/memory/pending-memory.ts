@@ -78,6 +78,8 @@ function buildService(store: MemoryStore, now: () => number): ChallengeService {
     signingSecrets: () => [],
     createLimits: { maxPendingTotal: 100_000_000, maxPendingPerClient: 1 },
     defaultWebhookUrl: null,
+    clientFailures: { max: 100, windowSeconds: 900 },
+    allowPrivateOutbound: false,
     now,
   });
 }

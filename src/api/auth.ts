@@ -1,36 +1,58 @@
 import { AppError } from '../errors/app-error.ts';
+import type { Logger } from '../log/logger.ts';
+import { checkApiKey, type ApiCaller } from '../security/api-keys.ts';
 import { constantTimeEqual, sha256 } from '../security/digest.ts';
-import { randomBase64Url } from '../security/random.ts';
+import type { ChallengeStore } from '../store/store.ts';
 
-/** An API key as askgate keeps it: only the SHA-256 of the key, and the tenant it belongs to. */
-export interface ApiKeyRecord {
-  keyHash: string;
-  tenantId: string;
-}
+const invalidKeyMessage = 'The API key is not valid. Check the key, or ask the operator for a new one.';
 
-/** Generates a new API key: `ak_` and 32 random bytes (256 bits) in base64url. */
-export function generateApiKey(): string {
-  return 'ak_' + randomBase64Url(32);
-}
-
-/**
- * Returns the tenant whose key matches the `Authorization: Bearer` header, or throws
- * `unauthorized`. Every stored hash is compared in constant time, so the time taken does not
- * depend on which key, if any, matched.
- */
-export function authenticate(authorization: string | null, keys: readonly ApiKeyRecord[]): string {
+/** Reads the token of an `Authorization: Bearer <token>` header, or throws `unauthorized`. */
+export function bearerTokenOf(authorization: string | null): string {
   const match = authorization === null ? null : /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization);
   if (match === null) {
     throw new AppError('unauthorized', 'Missing or malformed Authorization header. Send "Authorization: Bearer <api key>".');
   }
+  return match[1] as string;
+}
 
-  const presentedHash = sha256(match[1] as string);
-  let tenantId: string | null = null;
-  for (const key of keys) {
-    if (constantTimeEqual(presentedHash, key.keyHash)) tenantId = key.tenantId;
+/**
+ * Returns the tenant and key behind the `Authorization` header of an API request, or throws
+ * `unauthorized`. Unknown and revoked keys get the same reply, and only the log tells them apart.
+ */
+export async function authenticateApiKey(
+  authorization: string | null,
+  store: ChallengeStore,
+  bootstrapKeyHash: string | null,
+  log: Logger,
+): Promise<ApiCaller> {
+  let presented: string;
+  try {
+    presented = bearerTokenOf(authorization);
+  } catch (error) {
+    log.warn('API request rejected: no bearer token');
+    throw error;
   }
-  if (tenantId === null) {
-    throw new AppError('unauthorized', 'The API key is not valid. Check the key, or ask the operator for a new one.');
+
+  const check = await checkApiKey(store, bootstrapKeyHash, presented);
+  if (!check.accepted) {
+    log.warn('API request rejected: API key not accepted', { reason: check.reason });
+    throw new AppError('unauthorized', invalidKeyMessage);
   }
-  return tenantId;
+  log.debug('API key accepted', { tenant: check.caller.tenantId, key_id: check.caller.keyId });
+  return check.caller;
+}
+
+/** Checks the `Authorization` header of an admin request against the admin key's hash, or throws `unauthorized`. */
+export function authenticateAdmin(authorization: string | null, adminKeyHash: string, log: Logger): void {
+  let presented: string;
+  try {
+    presented = bearerTokenOf(authorization);
+  } catch (error) {
+    log.warn('admin request rejected: no bearer token');
+    throw error;
+  }
+  if (!constantTimeEqual(sha256(presented), adminKeyHash)) {
+    log.warn('admin request rejected: admin key not accepted');
+    throw new AppError('unauthorized', 'The admin key is not valid.');
+  }
 }

@@ -50,7 +50,7 @@ export const returnInput = t.Object(
     payload: t.Optional(t.String({ maxLength: 64, description: 'telegram: start payload, [A-Za-z0-9_-]{1,64}; default: the return code.' })),
     page: t.Optional(t.String({ maxLength: 100, description: 'messenger: page username or id.' })),
     ref: t.Optional(t.String({ maxLength: 2083, description: 'messenger: ref parameter, at most 2,083 characters; default: the return code.' })),
-    url: t.Optional(t.String({ maxLength: 2048, description: 'url: an https URL whose host is on the operator allow-list; the return code is added as askgate_code.' })),
+    url: t.Optional(t.String({ maxLength: 2048, description: 'url: an https URL whose host is on the operator allow-list (http on a loopback host too when ASKGATE_RETURN_URL_ALLOW_LOOPBACK_HTTP is true); the return code is added as askgate_code.' })),
   },
   { additionalProperties: false, description: 'Return target. May be omitted when ASKGATE_WHATSAPP_NUMBER is set.' },
 );
@@ -121,6 +121,10 @@ export const problemModel = t.Object(
   },
   { description: 'RFC 9457 problem document (application/problem+json).' },
 );
+
+export const idempotencyHeaders = t.Object({
+  'idempotency-key': t.Optional(t.String({ description: 'Optional key (1 to 255 visible ASCII characters). A retry with the same key and body returns the first reply instead of creating a second challenge.' })),
+});
 
 export const challengeIdParams = t.Object({
   id: t.String({ maxLength: 64, description: 'Challenge id (chl_…).' }),

@@ -1,6 +1,8 @@
 import { AppError, invalidField } from '../errors/app-error.ts';
 import type { Logger } from '../log/logger.ts';
-import { sha256 } from '../security/digest.ts';
+import { rateLimitKeys } from '../security/abuse-limits.ts';
+import { hmacSha256, sha256 } from '../security/digest.ts';
+import { deriveSealKey, openText, sealText } from '../security/sealed-box.ts';
 import type { ChallengeStore, CreateLimits } from '../store/store.ts';
 import type { DateOrder } from './answer-types/date.ts';
 import { normaliseSubmittedAnswer } from './answer-types/index.ts';
@@ -23,6 +25,8 @@ export interface ChallengeServiceOptions {
   validationTimeoutMs: number;
   defaultWhatsappDigits: string | null;
   returnUrlHosts: readonly string[];
+  /** Accept http:// return URLs on loopback hosts of returnUrlHosts (default false). */
+  returnUrlAllowLoopbackHttp?: boolean;
   signingSecrets: () => readonly string[];
   createLimits: CreateLimits;
   /** Receiver of events for challenges that name none; null when events are only polled. */
@@ -33,6 +37,10 @@ export interface ChallengeServiceOptions {
   confirmWindowSeconds?: number;
   /** Called after a change that stored an event, so that delivery can start at once. */
   onEventStored?: () => void;
+  /** Wrong answers per (tenant, client_id) allowed within a fixed window, across all its challenges. */
+  clientFailures: { max: number; windowSeconds: number };
+  /** Lets validation requests reach loopback, private and metadata addresses. */
+  allowPrivateOutbound: boolean;
   now?: () => number;
 }
 
@@ -48,14 +56,18 @@ export type SubmissionResult =
   | { kind: 'unavailable'; challenge: Challenge }
   | { kind: 'wrong'; challenge: Challenge }
   | { kind: 'locked'; challenge: Challenge }
-  | { kind: 'passed'; challenge: Challenge };
+  | { kind: 'passed'; challenge: Challenge }
+  /** Too many wrong answers for this client recently; nothing was checked or recorded. */
+  | { kind: 'client_locked'; challenge: Challenge; retryAfterSeconds: number };
 
 /** The challenge life cycle, free of HTTP: creation, lookup, answer checking and cancelation. */
 export class ChallengeService {
   private readonly now: () => number;
+  private readonly replyKey: Buffer;
 
   constructor(private readonly options: ChallengeServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.replyKey = deriveSealKey(options.secret, 'idempotent reply');
   }
 
   /**
@@ -70,7 +82,9 @@ export class ChallengeService {
     const questions = prepareQuestions(input, questionInputs, (questionId, normalised) =>
       hashAnswer(this.options.secret, id, questionId, normalised),
     );
-    const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts);
+    const returnTarget = parseReturnTarget(input.return, this.options.defaultWhatsappDigits, this.options.returnUrlHosts, {
+      allowLoopbackHttp: this.options.returnUrlAllowLoopbackHttp ?? false,
+    });
     const metadata = checkMetadata(input.metadata);
     const createdAt = this.now();
     const expiresInSeconds = input.expires_in ?? this.options.defaultExpiresInSeconds;
@@ -115,19 +129,41 @@ export class ChallengeService {
     return { challenge, pageToken };
   }
 
+  /**
+   * Returns a keyed hash of a create request, to recognise a retry with the same Idempotency-Key.
+   * It is keyed because the body contains the expected answer, which an unkeyed hash would expose to
+   * guessing by anyone who can read the store.
+   */
+  fingerprint(input: CreateChallengeInput): string {
+    return hmacSha256(this.options.secret, `askgate idempotency v1\n${JSON.stringify(input)}`);
+  }
+
+  /**
+   * Encrypts a create reply before it is stored for Idempotency-Key retries. The reply contains
+   * the page URL, and the store must keep no usable page token, only its hash.
+   */
+  sealReply(body: string): string {
+    return sealText(this.replyKey, body);
+  }
+
+  /** Decrypts a stored create reply; null when it was sealed under another secret or altered. */
+  openReply(sealed: string): string | null {
+    return openText(this.replyKey, sealed);
+  }
+
   async find(tenantId: string, id: string): Promise<Challenge> {
     const challenge = await this.options.store.findChallenge(tenantId, id);
-    if (!challenge) throw new AppError('not_found', `No challenge with id ${id} exists for this API key. Check the id; finished challenges are dropped after the retention window.`);
+    if (!challenge) throw new AppError('not_found', 'No challenge with this id exists for this API key. Check the id; finished challenges are dropped after the retention window.');
     return challenge;
   }
 
   async cancel(tenantId: string, id: string): Promise<Challenge> {
     const result = await this.options.store.cancelChallenge(tenantId, id, this.now());
     if (result.outcome === 'not_found') {
-      throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
+      throw new AppError('not_found', 'No challenge with this id exists for this API key.');
     }
     if (result.outcome === 'not_pending') {
-      throw new AppError('challenge_not_pending', `Challenge ${id} is already ${result.challenge.status} and cannot be canceled.`);
+      throw new AppError('challenge_not_pending', `The challenge is already ${result.challenge.status} and cannot be canceled.`);
     }
     this.options.onEventStored?.();
     this.options.logger.info('challenge canceled', { tenant: tenantId, challenge_id: id });
@@ -148,7 +184,7 @@ export class ChallengeService {
     const log = this.options.logger.child({ tenant: tenantId, challenge_id: id });
     if (!hit.allowed) {
       log.warn('confirmation rejected: too many tries', { tries: hit.count });
-      throw new AppError('rate_limited', `Too many confirmation tries for challenge ${id}: at most ${confirmRateLimit.tries} in ${confirmRateLimit.windowSeconds / 60} minutes. Retry after ${hit.retryAfterSeconds} seconds.`, {
+      throw new AppError('rate_limited', `Too many confirmation tries for this challenge: at most ${confirmRateLimit.tries} in ${confirmRateLimit.windowSeconds / 60} minutes. Retry after ${hit.retryAfterSeconds} seconds.`, {
         retryAfterSeconds: hit.retryAfterSeconds,
       });
     }
@@ -163,15 +199,15 @@ export class ChallengeService {
         return result.challenge;
       case 'mismatch':
         log.warn('return code mismatch', { tries: hit.count });
-        throw new AppError('return_code_mismatch', `The code does not match the return code of challenge ${id}. Check the code in the customer's message; ${confirmRateLimit.tries - hit.count} tries are left in this window.`);
+        throw new AppError('return_code_mismatch', `The code does not match the return code of this challenge. Check the code in the customer's message; ${confirmRateLimit.tries - hit.count} tries are left in this window.`);
       case 'already_confirmed':
-        throw new AppError('already_confirmed', `Challenge ${id} was already confirmed; a return code confirms once.`);
+        throw new AppError('already_confirmed', 'The challenge was already confirmed; a return code confirms once.');
       case 'not_passed':
-        throw new AppError('challenge_not_passed', `Challenge ${id} is ${result.challenge.status}; only a passed challenge has a return code to confirm.`);
+        throw new AppError('challenge_not_passed', `The challenge is ${result.challenge.status}; only a passed challenge has a return code to confirm.`);
       case 'window_closed':
-        throw new AppError('confirm_window_closed', `The confirmation window of challenge ${id} closed ${windowSeconds} seconds after it passed. Start a new challenge.`);
+        throw new AppError('confirm_window_closed', `The confirmation window of this challenge closed ${windowSeconds} seconds after it passed. Start a new challenge.`);
       case 'not_found':
-        throw new AppError('not_found', `No challenge with id ${id} exists for this API key.`);
+        throw new AppError('not_found', 'No challenge with this id exists for this API key.');
     }
   }
 
@@ -189,6 +225,10 @@ export class ChallengeService {
    * them and records the attempt atomically. `dateOrder` is how the page asked for dates.
    * Answers that do not fit their type, and a verdict that could not be obtained from the
    * validation URL, use no attempt.
+   *
+   * Before checking, the submission is counted against the client's failure limit, and a right
+   * answer clears the count. Counting first means that a locked client cannot get even a right
+   * answer accepted, and that concurrent submissions cannot slip past the limit.
    */
   async submit(challenge: Challenge, answers: Record<string, string>, dateOrder: DateOrder): Promise<SubmissionResult> {
     const normalised: Record<string, string> = {};
@@ -200,6 +240,17 @@ export class ChallengeService {
     }
     if (unreadable.length > 0) return { kind: 'unreadable', questionIds: unreadable };
 
+    const log = this.options.logger.child({ tenant: challenge.tenantId, challenge_id: challenge.id });
+    const failureKey = rateLimitKeys.clientFailures(challenge.tenantId, challenge.clientId);
+    const { max, windowSeconds } = this.options.clientFailures;
+    const hit = await this.options.store.hitRateLimit(failureKey, max, windowSeconds, this.now());
+    if (!hit.allowed) {
+      log.warn('answer rejected: too many wrong answers for this client', { max_failures: max, retry_after_s: hit.retryAfterSeconds });
+      return { kind: 'client_locked', challenge, retryAfterSeconds: hit.retryAfterSeconds };
+    }
+
+    // NOTE: an answer that the validation URL could not check stays counted, because the store
+    // can only count up or clear. A long outage can therefore lock a client until the window ends.
     const verdict = await this.check(challenge, answers, normalised);
     if (verdict === 'unavailable') return { kind: 'unavailable', challenge };
 
@@ -210,8 +261,8 @@ export class ChallengeService {
 
     const updated = result.challenge;
     if (updated.status !== 'pending') this.options.onEventStored?.();
-    const log = this.options.logger.child({ tenant: updated.tenantId, challenge_id: updated.id });
     if (updated.status === 'passed') {
+      await this.options.store.resetRateLimit(failureKey);
       log.info('challenge passed', { attempts: updated.attempts });
       return { kind: 'passed', challenge: updated };
     }
@@ -237,6 +288,12 @@ export class ChallengeService {
     }
 
     const url = challenge.verifier.url;
+    // A URL from the request is checked against the host allow-list again, in case the list
+    // changed since creation. The operator's own default URL may use any host.
+    const outbound = {
+      allowHosts: url === this.options.defaultValidationUrl ? null : this.options.validationUrlHosts,
+      allowPrivate: this.options.allowPrivateOutbound,
+    };
     const verdicts = await Promise.all(
       challenge.questions.map((question) =>
         askValidationUrl(
@@ -254,6 +311,7 @@ export class ChallengeService {
             timeoutMs: this.options.validationTimeoutMs,
             signingSecrets: this.options.signingSecrets,
             logger: this.options.logger,
+            outbound,
           },
         ),
       ),
@@ -329,7 +387,8 @@ function checkMetadata(metadata: Record<string, MetadataValue> | undefined): Rec
       (typeof value === 'number' && Number.isFinite(value)) ||
       (typeof value === 'string' && value.length <= limits.metadataValueLength);
     if (!valid) {
-      throw invalidField(`metadata.${key}`, `must be a string of at most ${limits.metadataValueLength} characters, a number, a boolean or null`);
+      // The key is not named: it came from the client, and errors never repeat client values.
+      throw invalidField('metadata', `values must be strings of at most ${limits.metadataValueLength} characters, numbers, booleans or null`);
     }
   }
   return { ...metadata };

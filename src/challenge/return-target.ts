@@ -9,6 +9,18 @@ export const telegramPayloadPattern = /^[A-Za-z0-9_-]{1,64}$/;
 export const messengerPagePattern = /^[A-Za-z0-9.]{1,100}$/;
 export const messengerRefMaxLength = 2083;
 
+/** Host names, as `URL.hostname` writes them, that only reach the machine the browser runs on. */
+export const loopbackHosts: readonly string[] = ['127.0.0.1', '[::1]', 'localhost'];
+
+export interface ReturnUrlOptions {
+  /**
+   * Also accept http:// URLs whose host is one of `loopbackHosts` and on the allow-list
+   * (ASKGATE_RETURN_URL_ALLOW_LOOPBACK_HTTP, default false). Such a URL only works when the
+   * customer's browser runs on the askgate host, as in `askgate demo`.
+   */
+  allowLoopbackHttp?: boolean;
+}
+
 /**
  * Checks a `return` object against its channel's rules and converts it to a ReturnTarget.
  * Every limit is enforced here, at creation, so that the customer never reaches a success page
@@ -18,6 +30,7 @@ export function parseReturnTarget(
   input: ReturnInput | undefined,
   defaultWhatsappDigits: string | null,
   allowedUrlHosts: readonly string[],
+  urlOptions: ReturnUrlOptions = {},
 ): ReturnTarget {
   if (input === undefined) {
     if (defaultWhatsappDigits === null) {
@@ -34,7 +47,7 @@ export function parseReturnTarget(
     case 'messenger':
       return parseMessenger(input);
     case 'url':
-      return parseUrl(input, allowedUrlHosts);
+      return parseUrl(input, allowedUrlHosts, urlOptions.allowLoopbackHttp ?? false);
   }
 }
 
@@ -77,7 +90,7 @@ function parseMessenger(input: ReturnInput): ReturnTarget {
   return { channel: 'messenger', page: input.page, ref: input.ref ?? null };
 }
 
-function parseUrl(input: ReturnInput, allowedHosts: readonly string[]): ReturnTarget {
+function parseUrl(input: ReturnInput, allowedHosts: readonly string[], allowLoopbackHttp: boolean): ReturnTarget {
   rejectFields(input, ['phone', 'text', 'bot', 'payload', 'page', 'ref']);
   if (input.url === undefined) throw invalidField('return.url', 'is required for the url channel');
   let url: URL;
@@ -86,10 +99,13 @@ function parseUrl(input: ReturnInput, allowedHosts: readonly string[]): ReturnTa
   } catch {
     throw invalidField('return.url', 'must be an absolute https URL');
   }
-  if (url.protocol !== 'https:' || url.username || url.password) {
-    throw invalidField('return.url', 'must be an https URL without credentials');
+  const host = url.hostname.toLowerCase();
+  const loopbackHttp = allowLoopbackHttp && url.protocol === 'http:' && loopbackHosts.includes(host);
+  if ((url.protocol !== 'https:' && !loopbackHttp) || url.username || url.password) {
+    const schemes = allowLoopbackHttp ? 'an https URL, or http on 127.0.0.1, [::1] or localhost,' : 'an https URL';
+    throw invalidField('return.url', `must be ${schemes} without credentials`);
   }
-  if (!allowedHosts.includes(url.hostname.toLowerCase())) {
+  if (!allowedHosts.includes(host)) {
     throw invalidField('return.url', 'must point to a host on the operator allow-list (ASKGATE_RETURN_URL_HOSTS)');
   }
   return { channel: 'url', url: url.toString() };

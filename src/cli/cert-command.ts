@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSelfSignedCertificate } from '../security/self-signed-cert.ts';
+import { version } from '../version.ts';
 import { certHelp } from './help.ts';
 
 /** `askgate cert`: writes a self-signed cert.pem and key.pem for local TLS. Returns the exit code. */
@@ -16,6 +17,7 @@ export function runCert(args: string[]): number {
         days: { type: 'string' },
         force: { type: 'boolean' },
         help: { type: 'boolean' },
+        version: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -25,6 +27,10 @@ export function runCert(args: string[]): number {
   }
   if (values.help) {
     console.log(certHelp());
+    return 0;
+  }
+  if (values.version) {
+    console.log(version);
     return 0;
   }
 

@@ -1,12 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { phoneToDigits } from '../challenge/phone.ts';
+import { defaultKeyPrefix } from '../store/redis/keys.ts';
 import { InvalidRedisUrlError, maskRedisUrl, parseRedisUrl } from '../store/redis/redis-url.ts';
 import type { LogFormat, LogLevel } from '../log/logger.ts';
 import { ConfigError } from './config-error.ts';
+import { parseIpRange, type IpRange } from '../security/ip-address.ts';
 import { supportedLocales, type Locale } from './locales.ts';
 import { loadTenantsFile, type TenantDirectory } from './tenants-file.ts';
+import { maskUrlPasswords } from './mask.ts';
 import {
+  parseBoolean,
   parseChoice,
   parseHttpUrl,
   parseIntegerInRange,
@@ -35,6 +39,8 @@ export interface Config {
   secret: string | null;
   tls: { cert: string; key: string; certPath: string; keyPath: string } | null;
   store: string;
+  /** Prefix of every Redis key, used only by a redis:// or rediss:// store. */
+  redisPrefix: string;
   webhookUrl: string | null;
   webhookSecret: string | null;
   /** The secret being retired; it signs too until `webhookSecretPreviousUntil`. */
@@ -46,18 +52,30 @@ export interface Config {
   webhookTimeoutMs: number;
   /** Delays before the second, third… try, in seconds; the event is dead after the last. */
   webhookRetryScheduleSeconds: number[];
-  /** How long a stop waits for deliveries in flight. */
-  shutdownGraceMs: number;
   /** How long after passing a return code can be confirmed. */
   confirmWindowSeconds: number;
   whatsappDigits: string | null;
   returnUrlHosts: string[];
+  /** Accept http:// return URLs on loopback hosts (127.0.0.1, [::1], localhost) that are also on returnUrlHosts. */
+  returnUrlAllowLoopbackHttp: boolean;
   validationUrlHosts: string[];
+  /** Null when the admin API is off. */
+  adminKey: string | null;
+  createRatePerMinute: number;
+  clientFailuresMax: number;
+  clientFailuresWindowSeconds: number;
+  pageRatePerMinute: number;
+  trustedProxies: IpRange[];
+  allowPrivateOutbound: boolean;
   defaultLocale: Locale;
   /** Page settings per tenant from ASKGATE_TENANTS_FILE; empty when no file is given. */
   tenants: TenantDirectory;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Bearer token that GET /metrics requires; null leaves /metrics open. */
+  metricsToken: string | null;
+  /** How long a stop waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
 }
 
 /** Every setting, in the order `--help` lists them. */
@@ -138,6 +156,11 @@ export const optionSpecs = {
     key: 'store', env: 'ASKGATE_STORE', flag: 'store',
     description: 'Where state lives: memory (default, lost on restart), sqlite:<path> (one node that restarts), or redis://[:password@]host:port/db and rediss://… (several nodes).', unit: 'URI', parse: parseStore,
   },
+  redisPrefix: {
+    key: 'redisPrefix', env: 'ASKGATE_REDIS_PREFIX', flag: 'redis-prefix',
+    description: 'Prefix of every Redis key, so that several deployments can share one Redis database (default askgate:). Valid only with a Redis store.',
+    unit: 'text', parse: parseRedisPrefix,
+  },
   webhookUrl: {
     key: 'webhookUrl', env: 'ASKGATE_WEBHOOK_URL', flag: 'webhook-url',
     description: 'URL that receives signed result events.', unit: 'URL', parse: parseHttpUrl,
@@ -172,11 +195,6 @@ export const optionSpecs = {
     description: 'Comma-separated delays between delivery tries, each varied by up to 20% (default 5,300,1800,7200,18000,36000).',
     unit: 'seconds', parse: parseRetrySchedule,
   },
-  shutdownGraceMs: {
-    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
-    description: 'How long SIGTERM or SIGINT waits for event deliveries in flight (default 10000).',
-    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
-  },
   confirmWindowSeconds: {
     key: 'confirmWindowSeconds', env: 'ASKGATE_CONFIRM_WINDOW', flag: 'confirm-window',
     description: 'How long after a challenge passed its return code can be confirmed (default 900).',
@@ -192,10 +210,50 @@ export const optionSpecs = {
     description: 'Comma-separated host names that url return targets may point to (default none).',
     unit: 'hosts', parse: parseHostList,
   },
+  returnUrlAllowLoopbackHttp: {
+    key: 'returnUrlAllowLoopbackHttp', env: 'ASKGATE_RETURN_URL_ALLOW_LOOPBACK_HTTP', flag: 'return-url-allow-loopback-http',
+    description: 'true also accepts http:// url return targets on 127.0.0.1, [::1] and localhost when that host is on ASKGATE_RETURN_URL_HOSTS, for local demos and tests (default false).',
+    unit: 'true|false', parse: parseBoolean,
+  },
   validationUrlHosts: {
     key: 'validationUrlHosts', env: 'ASKGATE_VALIDATION_URL_HOSTS', flag: 'validation-url-hosts',
     description: 'Comma-separated host names that a per-challenge validation_url may point to (default none).',
     unit: 'hosts', parse: parseHostList,
+  },
+  adminKey: {
+    key: 'adminKey', env: 'ASKGATE_ADMIN_KEY', flag: 'admin-key', secret: true,
+    description: 'Key of the admin API (/admin/v1/keys), at least 32 characters; without it the admin API does not exist.',
+    unit: 'text', parse: parseAdminKey,
+  },
+  createRatePerMinute: {
+    key: 'createRatePerMinute', env: 'ASKGATE_CREATE_RATE_PER_MINUTE', flag: 'create-rate-per-minute',
+    description: 'Challenges one API key may create per minute; beyond it creation returns 429 (default 600).',
+    unit: 'challenges', parse: parseIntegerInRange(1, 1000000, 'challenges'),
+  },
+  clientFailuresMax: {
+    key: 'clientFailuresMax', env: 'ASKGATE_CLIENT_FAILURES_MAX', flag: 'client-failures-max',
+    description: 'Wrong answers per client_id, across its challenges, before its pages reject answers until the window ends (default 10).',
+    unit: 'answers', parse: parseIntegerInRange(1, 100, 'answers'),
+  },
+  clientFailuresWindowSeconds: {
+    key: 'clientFailuresWindowSeconds', env: 'ASKGATE_CLIENT_FAILURES_WINDOW', flag: 'client-failures-window',
+    description: 'Fixed window in which wrong answers per client_id are counted; a lock ends with it (default 900).',
+    unit: 'seconds', parse: parseIntegerInRange(1, 900, 'seconds'),
+  },
+  pageRatePerMinute: {
+    key: 'pageRatePerMinute', env: 'ASKGATE_PAGE_RATE_PER_MINUTE', flag: 'page-rate-per-minute',
+    description: 'Answer submissions one client IP address may make per minute on the customer page (default 30).',
+    unit: 'submissions', parse: parseIntegerInRange(1, 1000000, 'submissions'),
+  },
+  trustedProxies: {
+    key: 'trustedProxies', env: 'ASKGATE_TRUSTED_PROXIES', flag: 'trusted-proxies',
+    description: 'Comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For header names the client IP (default none).',
+    unit: 'addresses', parse: parseAddressList,
+  },
+  allowPrivateOutbound: {
+    key: 'allowPrivateOutbound', env: 'ASKGATE_ALLOW_PRIVATE_OUTBOUND', flag: 'allow-private-outbound',
+    description: 'true lets validation and webhook requests reach loopback, private, link-local and metadata addresses (default false).',
+    unit: 'true|false', parse: parseBoolean,
   },
   defaultLocale: {
     key: 'defaultLocale', env: 'ASKGATE_DEFAULT_LOCALE', flag: 'default-locale',
@@ -217,6 +275,16 @@ export const optionSpecs = {
     description: 'json, or pretty for terminals (default: pretty on a terminal, json otherwise).',
     unit: 'format', parse: parseChoice(['json', 'pretty'] as const),
   },
+  metricsToken: {
+    key: 'metricsToken', env: 'ASKGATE_METRICS_TOKEN', flag: 'metrics-token', secret: true,
+    description: 'Bearer token that GET /metrics requires; without it /metrics is open to anyone who reaches the API port.',
+    unit: 'text', parse: parseMetricsToken,
+  },
+  shutdownGraceMs: {
+    key: 'shutdownGraceMs', env: 'ASKGATE_SHUTDOWN_GRACE_MS', flag: 'shutdown-grace-ms',
+    description: 'On SIGTERM or SIGINT, how long requests and event deliveries in flight may take before askgate closes them (default 10000).',
+    unit: 'milliseconds', parse: parseIntegerInRange(0, 600000, 'milliseconds'),
+  },
 } satisfies Record<string, OptionSpec<unknown>>;
 
 type Specs = typeof optionSpecs;
@@ -227,12 +295,13 @@ export type FlagValues = Record<string, string | undefined>;
 
 /**
  * Builds the configuration from flags, then `ASKGATE_*` variables, then the seed's names, then
- * defaults. Throws ConfigError on the first invalid value.
+ * defaults. Without TLS settings, `cwd` is searched for cert.pem and key.pem; null skips that
+ * search. Throws ConfigError on the first invalid value.
  */
 export function loadConfig(
   env: Record<string, string | undefined>,
   flags: FlagValues = {},
-  cwd = process.cwd(),
+  cwd: string | null = process.cwd(),
   isTerminal = Boolean(process.stderr.isTTY),
 ): Config {
   const raw: Raw = {};
@@ -257,6 +326,14 @@ export function loadConfig(
       'ASKGATE_SECRET is required with a durable store, because stored answer hashes and page links must stay valid across restarts. Generate one with: openssl rand -base64 48',
     );
   }
+  if (raw.adminKey !== undefined && raw.adminKey === raw.apiKey) {
+    throw new ConfigError('ASKGATE_ADMIN_KEY equals ASKGATE_API_KEY. Use a different key for the admin API.');
+  }
+
+  const isRedis = store.startsWith('redis://') || store.startsWith('rediss://');
+  if (raw.redisPrefix !== undefined && !isRedis) {
+    throw new ConfigError('ASKGATE_REDIS_PREFIX is set but ASKGATE_STORE is not a Redis URL. Remove ASKGATE_REDIS_PREFIX, or set ASKGATE_STORE to redis://host:port/db.');
+  }
 
   return {
     host,
@@ -274,25 +351,36 @@ export function loadConfig(
     secret: raw.secret ?? null,
     tls,
     store,
+    redisPrefix: raw.redisPrefix ?? defaultKeyPrefix,
     webhookUrl: raw.webhookUrl ?? null,
     webhookSecret: raw.webhookSecret ?? null,
     ...webhookRotation(raw),
     webhookUrlHosts: raw.webhookUrlHosts ?? [],
     webhookTimeoutMs: raw.webhookTimeoutMs ?? 10000,
     webhookRetryScheduleSeconds: raw.webhookRetryScheduleSeconds ?? [5, 300, 1800, 7200, 18000, 36000],
-    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
     confirmWindowSeconds: raw.confirmWindowSeconds ?? 900,
     whatsappDigits: raw.whatsappNumber ?? null,
     returnUrlHosts: raw.returnUrlHosts ?? [],
+    returnUrlAllowLoopbackHttp: raw.returnUrlAllowLoopbackHttp ?? false,
     validationUrlHosts: raw.validationUrlHosts ?? [],
+    adminKey: raw.adminKey ?? null,
+    createRatePerMinute: raw.createRatePerMinute ?? 600,
+    clientFailuresMax: raw.clientFailuresMax ?? 10,
+    clientFailuresWindowSeconds: raw.clientFailuresWindowSeconds ?? 900,
+    pageRatePerMinute: raw.pageRatePerMinute ?? 30,
+    trustedProxies: raw.trustedProxies ?? [],
+    allowPrivateOutbound: raw.allowPrivateOutbound ?? false,
     defaultLocale: raw.defaultLocale ?? 'en',
     tenants: raw.tenants ?? {},
     logLevel: raw.logLevel ?? 'info',
     logFormat: raw.logFormat ?? (isTerminal ? 'pretty' : 'json'),
+    metricsToken: raw.metricsToken ?? null,
+    shutdownGraceMs: raw.shutdownGraceMs ?? 10000,
   };
 }
 
-function readSetting(
+/** Finds the raw text of one setting and where it came from; null when it is not set. */
+export function readSetting(
   spec: OptionSpec<unknown>,
   env: Record<string, string | undefined>,
   flags: FlagValues,
@@ -334,8 +422,9 @@ export function defaultPublicUrl(host: string, webPort: number, tls: boolean): s
   return `${scheme}://${shown}:${webPort}`;
 }
 
-function loadTls(certPath: string | null, keyPath: string | null, cwd: string): Config['tls'] {
+function loadTls(certPath: string | null, keyPath: string | null, cwd: string | null): Config['tls'] {
   if (certPath === null && keyPath === null) {
+    if (cwd === null) return null;
     const defaultCert = join(cwd, 'cert.pem');
     const defaultKey = join(cwd, 'key.pem');
     const hasCert = existsSync(defaultCert);
@@ -447,14 +536,53 @@ function parseWhatsappNumber(raw: string, source: string): string {
   return digits;
 }
 
+/**
+ * Parses a comma-separated list of host names and IP addresses, lower-cased. An IPv6 address may
+ * be written with or without brackets and is stored in brackets, as `URL.hostname` gives it.
+ */
 function parseHostList(raw: string, source: string): string[] {
-  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
-  for (const host of hosts) {
+  const entries = raw.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  return entries.map((host) => {
+    if (host.includes(':')) return parseIpv6Host(host, source);
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
       throw new ConfigError(`${source} contains "${host}", which is not a host name. List host names separated by commas.`);
     }
+    return host;
+  });
+}
+
+function parseIpv6Host(host: string, source: string): string {
+  const bracketed = host.startsWith('[') ? host : `[${host}]`;
+  if (/^\[[0-9a-f:.]+\]$/.test(bracketed) && URL.canParse(`http://${bracketed}/`)) {
+    // The URL parser writes the address in its shortest form, as URL.hostname compares it.
+    return new URL(`http://${bracketed}/`).hostname;
   }
-  return hosts;
+  throw new ConfigError(`${source} contains "${host}", which is not a host name or IPv6 address. List hosts separated by commas, for example 127.0.0.1,[::1].`);
+}
+
+function parseAdminKey(raw: string, source: string): string {
+  if (raw.length < 32 || /\s/.test(raw)) {
+    throw new ConfigError(`${source} is shorter than 32 characters or contains spaces. Generate one with: openssl rand -base64 32`);
+  }
+  return raw;
+}
+
+function parseMetricsToken(raw: string, source: string): string {
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`${source} must be at least 16 visible ASCII characters without spaces. Generate one with: openssl rand -hex 24`);
+  }
+  return raw;
+}
+
+function parseAddressList(raw: string, source: string): IpRange[] {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return entries.map((entry) => {
+    const range = parseIpRange(entry);
+    if (range === null) {
+      throw new ConfigError(`${source} contains "${entry}", which is not an IP address or CIDR range. List addresses such as 10.0.0.5 or 10.0.0.0/8, separated by commas.`);
+    }
+    return range;
+  });
 }
 
 function parseStore(raw: string, source: string): string {
@@ -475,4 +603,11 @@ function parseStore(raw: string, source: string): string {
     return raw;
   }
   throw new ConfigError(`${source}="${maskRedisUrl(raw)}" is not a store. Use memory, sqlite:<path>, redis://[:password@]host:port/db or rediss://… for Redis over TLS.`);
+}
+
+function parseRedisPrefix(raw: string, source: string): string {
+  if (raw.length > 100 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(`${source}="${raw}" is not valid. Use 1 to 100 visible ASCII characters without spaces, for example askgate-eu:.`);
+  }
+  return raw;
 }

@@ -58,6 +58,14 @@ export function parseHttpUrl(raw: string, source: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** Accepts true or false, in any case. */
+export function parseBoolean(raw: string, source: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${source}="${raw}" is not valid. Set it to true or false.`);
+}
+
 export function parseChoice<T extends string>(choices: readonly T[]) {
   return (raw: string, source: string): T => {
     if (!(choices as readonly string[]).includes(raw)) {

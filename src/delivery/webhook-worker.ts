@@ -1,5 +1,6 @@
-import type { EventRecord } from '../events/event.ts';
+import type { DeliveryAttempt, EventRecord } from '../events/event.ts';
 import type { Logger } from '../log/logger.ts';
+import { checkOutboundUrl } from '../security/outbound-guard.ts';
 import type { ChallengeStore, DeliveryOutcome } from '../store/store.ts';
 import { countTrailingFailures, nextAttemptAt } from './retry-schedule.ts';
 import { sendWebhook } from './webhook-sender.ts';
@@ -21,6 +22,12 @@ export interface WebhookWorkerOptions {
   now?: () => number;
   /** Source of jitter, in [0, 1). */
   random?: () => number;
+  /**
+   * Destinations that deliveries may reach (see `checkOutboundUrl`). The operator's default URL
+   * may use any host, and a per-challenge URL only a host on `allowHosts`. Without this option,
+   * no URL is checked.
+   */
+  outbound?: { defaultUrl: string | null; allowHosts: readonly string[]; allowPrivate: boolean };
 }
 
 interface Delivery {
@@ -166,18 +173,36 @@ export class WebhookWorker {
     this.inFlight.set(event.id, { promise, controller });
   }
 
+  /**
+   * Returns a failed try when the outbound guard rejects `url`, or null when it may be sent. The
+   * stored error names only the reason, because the URL can hold a token of the receiver.
+   */
+  private async checkDestination(url: string, log: Logger): Promise<DeliveryAttempt | null> {
+    const outbound = this.options.outbound;
+    if (outbound === undefined) return null;
+
+    const allowHosts = url === outbound.defaultUrl ? null : outbound.allowHosts;
+    const decision = await checkOutboundUrl(url, { allowHosts, allowPrivate: outbound.allowPrivate });
+    if (decision.allowed) return null;
+    log.error('webhook request rejected by the outbound guard', { reason: decision.reason, detail: decision.detail });
+    return { at: this.now(), status: null, error: `rejected by the outbound guard (${decision.reason})`, durationMs: 0 };
+  }
+
   private async deliver(event: EventRecord, shutdown: AbortSignal): Promise<void> {
     // Stores lease only events that have a webhook URL.
     if (event.webhookUrl === null) return;
     const log = this.logger.child({ event_id: event.id, challenge_id: event.challengeId, tenant: event.tenantId });
     const tryNumber = event.attempts.length + 1;
 
-    const attempt = await sendWebhook(event.webhookUrl, event.id, event.body, {
-      secrets: this.options.signingSecrets(),
-      timeoutMs: this.options.timeoutMs,
-      signal: shutdown,
-      now: this.now,
-    });
+    const blocked = await this.checkDestination(event.webhookUrl, log);
+    const attempt =
+      blocked ??
+      (await sendWebhook(event.webhookUrl, event.id, event.body, {
+        secrets: this.options.signingSecrets(),
+        timeoutMs: this.options.timeoutMs,
+        signal: shutdown,
+        now: this.now,
+      }));
     if (shutdown.aborted) return;
 
     let outcome: DeliveryOutcome;

@@ -18,8 +18,18 @@ export const pageContentSecurityPolicy =
 /** The API answers JSON only; nothing it returns should load or frame anything. */
 export const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-/** One year, as browsers expect for a host that is only served over TLS. */
-export const strictTransportSecurity = 'max-age=31536000';
+/**
+ * One year, and for subdomains too, because OWASP ASVS 5.0 (3.4.1) requires at least a year and,
+ * from level 2, subdomains.
+ */
+export const strictTransportSecurity = 'max-age=31536000; includeSubDomains';
+
+/** Headers that name the server software; Bun sends none of them today, and none may appear. */
+const bannerHeaders = ['server', 'x-powered-by', 'x-aspnet-version', 'x-runtime'];
+
+export function removeBannerHeaders(headers: Headers): void {
+  for (const name of bannerHeaders) headers.delete(name);
+}
 
 /** Copies `headers` into `target` without replacing values a handler set on purpose. */
 export function applyHeaders(target: Headers, headers: Record<string, string>): void {

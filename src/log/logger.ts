@@ -1,3 +1,5 @@
+import { currentLogContext } from './log-context.ts';
+
 /**
  * Structured logger: one JSON object per line in production, a short readable line in a
  * terminal. Callers pass ids (request, challenge, tenant) as fields; they must never pass
@@ -57,7 +59,7 @@ export class Logger {
     if (levelRank[level] < levelRank[this.level]) return;
 
     const time = new Date().toISOString();
-    const all = { ...this.bound, ...fields };
+    const all = { ...currentLogContext(), ...this.bound, ...fields };
     if (this.format === 'json') {
       this.write(JSON.stringify({ time, level, msg: message, ...all }));
       return;

@@ -18,6 +18,7 @@ import type {
   IdempotentReply,
   RateLimitHit,
   RetentionOptions,
+  StoreHooks,
 } from './store.ts';
 
 /** Kind of record a deadline entry's key names; the queue carries it as the entry's tag. */
@@ -80,8 +81,10 @@ export class MemoryStore implements ChallengeStore {
   private readonly deadlines: DeadlineQueue<string>;
   private readonly retentionMs: number;
   private readonly eventRetentionMs: number;
+  private readonly hooks: StoreHooks;
 
-  constructor(options: RetentionOptions) {
+  constructor(options: RetentionOptions & StoreHooks) {
+    this.hooks = { onChallengeExpired: options.onChallengeExpired };
     this.retentionMs = options.retentionSeconds * 1000;
     this.eventRetentionMs = options.eventRetentionSeconds * 1000;
     this.deadlines = new DeadlineQueue((key, kind) => this.handleDeadline(kind, key, Date.now()));
@@ -310,6 +313,7 @@ export class MemoryStore implements ChallengeStore {
     this.events.set(event.id, event);
     this.trackPendingEvent(event);
     this.deadlines.push(event.createdAt + this.eventRetentionMs, event.id, DeadlineKind.Event);
+    if (status === 'expired') this.hooks.onChallengeExpired?.(copyOut(challenge));
   }
 
   private trackPendingEvent(event: EventRecord): void {

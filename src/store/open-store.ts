@@ -4,19 +4,24 @@ import { MemoryStore } from './memory-store.ts';
 import { openRedisStore } from './redis/open-redis-store.ts';
 import { maskRedisUrl } from './redis/redis-url.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
-import type { ChallengeStore } from './store.ts';
+import type { ChallengeStore, StoreHooks } from './store.ts';
 
-/** Opens the store that `ASKGATE_STORE` names. Redis must answer a PING before this returns. */
-export async function openStore(config: Config, logger: Logger): Promise<ChallengeStore> {
+/**
+ * Opens the store that `ASKGATE_STORE` names. Redis must reply to a PING before this returns.
+ *
+ * NOTE: the Redis store does not call `hooks.onChallengeExpired`, because its expiry script
+ * returns only a count, so expiries are missing from the metrics with Redis.
+ */
+export async function openStore(config: Config, logger: Logger, hooks: StoreHooks = {}): Promise<ChallengeStore> {
   const retention = { retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds };
-  if (config.store === 'memory') return new MemoryStore(retention);
+  if (config.store === 'memory') return new MemoryStore({ ...retention, ...hooks });
   if (config.store.startsWith('sqlite:')) {
-    return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, logger: logger.child({ store: 'sqlite' }) });
+    return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, ...hooks, logger: logger.child({ store: 'sqlite' }) });
   }
-  return openRedisStore(config.store, { ...retention, logger: logger.child({ store: 'redis' }) });
+  return openRedisStore(config.store, { ...retention, prefix: config.redisPrefix, logger: logger.child({ store: 'redis' }) });
 }
 
-/** The store setting with any password masked, for logs and start-up lines. */
+/** Returns the store setting with any password masked, for logs and start-up lines. */
 export function describeStore(store: string): string {
   return store.startsWith('redis') ? maskRedisUrl(store) : store;
 }

@@ -148,3 +148,12 @@ export interface RetentionOptions {
   /** How long an event stays listable after it was created. */
   eventRetentionSeconds: number;
 }
+
+/**
+ * Callbacks for changes a store makes on its own, outside any method call. A store calls them in
+ * the process that made the change, after the change is stored; a callback must not throw.
+ */
+export interface StoreHooks {
+  /** A pending challenge passed its deadline and is now `expired`. */
+  onChallengeExpired?: (challenge: Challenge) => void;
+}

@@ -8,11 +8,18 @@ import type { ChallengeService } from '../challenge/challenge-service.ts';
 import type { Locale } from '../config/config.ts';
 import type { TenantDirectory } from '../config/tenants-file.ts';
 import { buildDeepLink, fillReturnMessage } from '../delivery/deep-link.ts';
-import { requestIdOf } from '../http/request-context.ts';
+import { AppError } from '../errors/app-error.ts';
+import { isBodyTooLarge } from '../http/body-limit.ts';
+import { peerAddressOf, requestIdOf } from '../http/request-context.ts';
+import { isRouteMismatch, methodsByPath, servedMethods } from '../http/route-methods.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
+import { RepeatLimiter } from '../log/repeat-limiter.ts';
 import { pageContentSecurityPolicy } from '../http/security-headers.ts';
 import type { Logger } from '../log/logger.ts';
+import { minutesToWait, rateLimitKeys, type AbuseLimits } from '../security/abuse-limits.ts';
+import { clientAddressOf } from '../security/client-address.ts';
 import { constantTimeEqual, hmacSha256 } from '../security/digest.ts';
+import type { ChallengeStore } from '../store/store.ts';
 import { assetRoutes } from './assets.ts';
 import type { MessageKey } from './i18n/en.ts';
 import { createPageContextResolver, tenantEntryFor, type PageContext } from './page-context.ts';
@@ -22,12 +29,15 @@ import { SuccessPage } from './pages/success-page.tsx';
 
 export interface WebAppOptions {
   service: ChallengeService;
+  /** Holds the per-address submission counters. */
+  store: ChallengeStore;
   secret: string;
   publicUrl: string;
   defaultLocale: Locale;
   /** Branding and message overrides per tenant; empty for askgate's own look. */
   tenants?: TenantDirectory;
   logger: Logger;
+  limits: AbuseLimits;
 }
 
 /** Page tokens are 24 random bytes in base64url: exactly 32 characters. */
@@ -40,15 +50,17 @@ const channelNames = { whatsapp: 'WhatsApp', telegram: 'Telegram', messenger: 'M
 
 type Notice = { kind: 'error' | 'info'; text: string };
 
-function htmlResponse(body: string, status: number): Response {
+function htmlResponse(body: string, status: number, extraHeaders: Record<string, string> = {}): Response {
   return new Response(body, {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': pageContentSecurityPolicy },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': pageContentSecurityPolicy, ...extraHeaders },
   });
 }
 
 /** Builds the customer-facing app: the answer page, its stylesheets and the tenants' logos. */
 export function createWebApp(options: WebAppOptions) {
+  // An outage fails every request; one warning per 10 seconds says so without flooding the log.
+  const storeOutageLogs = new RepeatLimiter();
   const { service, logger } = options;
   const tenants = options.tenants ?? {};
   const publicOrigin = new URL(options.publicUrl).origin;
@@ -56,8 +68,27 @@ export function createWebApp(options: WebAppOptions) {
 
   const csrfTokenFor = (tokenHash: string) => hmacSha256(options.secret, `askgate csrf v1\n${tokenHash}`);
 
-  function messagePage(page: PageContext, titleKey: MessageKey, bodyKey: MessageKey, status: number): Response {
-    return htmlResponse(MessagePage({ page, title: page.t(titleKey), body: page.t(bodyKey) }) as string, status);
+  function messagePage(page: PageContext, titleKey: MessageKey, bodyKey: MessageKey, status: number, headers: Record<string, string> = {}): Response {
+    return htmlResponse(MessagePage({ page, title: page.t(titleKey), body: page.t(bodyKey) }) as string, status, headers);
+  }
+
+  /** Builds the 429 page: how long to wait, in whole minutes, and the same wait in Retry-After. */
+  function tooManyPage(page: PageContext, retryAfterSeconds: number): Response {
+    const minutes = minutesToWait(retryAfterSeconds);
+    const body = minutes === 1 ? page.t('rateLimited.body.one') : page.t('rateLimited.body.other', { minutes });
+    return htmlResponse(MessagePage({ page, title: page.t('rateLimited.title'), body }) as string, 429, { 'retry-after': String(retryAfterSeconds) });
+  }
+
+  /** Counts a page submission against the limit of the client's IP address; returns a 429 page when over it. */
+  async function limitSubmissions(request: Request, page: PageContext): Promise<Response | null> {
+    const address = clientAddressOf(peerAddressOf(request), request.headers.get('x-forwarded-for'), options.limits.trustedProxies);
+    // NOTE: a request that did not come through Bun.serve has no peer address and is not counted.
+    if (address === null) return null;
+
+    const hit = await options.store.hitRateLimit(rateLimitKeys.pageSubmissions(address), options.limits.pageSubmissionsPerMinute, 60, Date.now());
+    if (hit.allowed) return null;
+    logger.warn('page submission rejected: too many from this address', { request_id: requestIdOf(request), retry_after_s: hit.retryAfterSeconds });
+    return tooManyPage(page, hit.retryAfterSeconds);
   }
 
   /** The page for a challenge that no longer takes answers. */
@@ -102,13 +133,25 @@ export function createWebApp(options: WebAppOptions) {
     return service.findByPageToken(token);
   }
 
-  return new Elysia({ name: 'askgate-web' })
+  const allowedMethods = methodsByPath(() => app.routes);
+
+  const app = new Elysia({ name: 'askgate-web' })
+    .onRequest(({ request }) => {
+      if (!servedMethods.has(request.method)) throw new AppError('method_not_allowed', 'method not served');
+      if (isBodyTooLarge(request)) throw new AppError('payload_too_large', 'request body too large');
+    })
     .onError(({ code, error, request }) => {
       const page = pageContextFor(request, null);
-      if (code === 'NOT_FOUND') return messagePage(page, 'notFound.title', 'notFound.body', 404);
+      if (isRouteMismatch(code, error)) {
+        const allowed = allowedMethods(new URL(request.url).pathname);
+        if (allowed.length === 0 || allowed.includes(request.method)) return messagePage(page, 'notFound.title', 'notFound.body', 404);
+        return messagePage(page, 'badRequest.title', 'badRequest.body', 405, { allow: allowed.join(', ') });
+      }
+      if (error instanceof AppError && error.code === 'payload_too_large') return messagePage(page, 'badRequest.title', 'badRequest.body', 413);
       if (code === 'PARSE' || code === 'VALIDATION') return messagePage(page, 'badRequest.title', 'badRequest.body', 400);
       if (error instanceof StoreUnavailableError) {
-        logger.warn('page request failed: store unavailable', { request_id: requestIdOf(request), reason: error.reason });
+        const suppressed = storeOutageLogs.admit('web');
+        if (suppressed !== null) logger.warn('page request failed: store unavailable', { request_id: requestIdOf(request), reason: error.reason, repeats_suppressed: suppressed });
         const unavailable = messagePage(page, 'unavailable.title', 'unavailable.body', 503);
         unavailable.headers.set('retry-after', String(error.retryAfterSeconds ?? 2));
         return unavailable;
@@ -130,6 +173,9 @@ export function createWebApp(options: WebAppOptions) {
       return questionPage(page, challenge, null);
     })
     .post('/c/:token', async ({ params, request, body }) => {
+      const limited = await limitSubmissions(request, pageContextFor(request, null));
+      if (limited !== null) return limited;
+
       const challenge = await loadChallenge(params.token);
       const page = pageContextFor(request, challenge);
       const { t } = page;
@@ -176,8 +222,17 @@ export function createWebApp(options: WebAppOptions) {
           return messagePage(page, 'locked.title', 'locked.body', 200);
         case 'passed':
           return successPage(page, result.challenge);
+        case 'client_locked':
+          return tooManyPage(page, result.retryAfterSeconds);
       }
     });
+  return app;
+}
+
+/** Builds the page for an error that even the error handler could not handle: static, in English, without details. */
+export function lastResortPage(): Response {
+  const page = createPageContextResolver({}, 'en')(new Request('http://askgate.invalid/'), null);
+  return htmlResponse(MessagePage({ page, title: page.t('error.title'), body: page.t('error.body') }) as string, 500);
 }
 
 /** Reads one answer per question from the form; null when any is missing or blank. */

@@ -111,3 +111,75 @@ describe('parseReturnTarget', () => {
     expect(error.message).not.toContain('+0secret-number');
   });
 });
+
+describe('parseReturnTarget loopback http', () => {
+  const loopbackAllowList = ['127.0.0.1', '[::1]', 'localhost', 'shop.example'];
+  const allowLoopback = { allowLoopbackHttp: true };
+
+  /** Returns the AppError that parseReturnTarget throws for `url`; fails the test when it returns. */
+  function urlRejection(url: string, hosts: readonly string[], options: { allowLoopbackHttp?: boolean }): AppError {
+    try {
+      parseReturnTarget({ channel: 'url', url }, defaultDigits, hosts, options);
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+    throw new Error(`parseReturnTarget accepted ${url}`);
+  }
+
+  const accepted: [url: string, stored: string][] = [
+    ['http://127.0.0.1:4100/return', 'http://127.0.0.1:4100/return'],
+    ['http://[::1]:4100/return', 'http://[::1]:4100/return'],
+    ['http://LOCALHOST:4100/return?chat=7', 'http://localhost:4100/return?chat=7'],
+  ];
+  for (const [url, stored] of accepted) {
+    test(`accepts ${url} when enabled`, () => {
+      const target = parseReturnTarget({ channel: 'url', url }, defaultDigits, loopbackAllowList, allowLoopback);
+      expect(target).toEqual({ channel: 'url', url: stored });
+    });
+  }
+
+  test('rejects loopback http by default', () => {
+    const error = urlRejection('http://127.0.0.1:4100/return', loopbackAllowList, {});
+    expect(error.errors[0]?.field).toBe('return.url');
+    expect(error.errors[0]?.message).toContain('https');
+  });
+
+  test('rejects loopback http when disabled', () => {
+    const error = urlRejection('http://127.0.0.1:4100/return', loopbackAllowList, { allowLoopbackHttp: false });
+    expect(error.errors[0]?.field).toBe('return.url');
+  });
+
+  test('rejects loopback host off allow-list', () => {
+    const error = urlRejection('http://127.0.0.1:4100/return', ['shop.example'], allowLoopback);
+    expect(error.errors[0]?.field).toBe('return.url');
+    expect(error.errors[0]?.message).toContain('ASKGATE_RETURN_URL_HOSTS');
+  });
+
+  test('rejects http on other allowed host', () => {
+    const error = urlRejection('http://shop.example/return', loopbackAllowList, allowLoopback);
+    expect(error.errors[0]?.field).toBe('return.url');
+    expect(error.errors[0]?.message).toContain('127.0.0.1');
+  });
+
+  test('rejects other loopback addresses', () => {
+    const error = urlRejection('http://127.0.0.2:4100/return', [...loopbackAllowList, '127.0.0.2'], allowLoopback);
+    expect(error.errors[0]?.field).toBe('return.url');
+  });
+
+  test('rejects loopback http with credentials', () => {
+    const error = urlRejection('http://user:pass@127.0.0.1:4100/return', loopbackAllowList, allowLoopback);
+    expect(error.errors[0]?.field).toBe('return.url');
+    expect(error.errors[0]?.message).toContain('credentials');
+  });
+
+  test('rejects other schemes on loopback', () => {
+    const error = urlRejection('ftp://127.0.0.1/return', loopbackAllowList, allowLoopback);
+    expect(error.errors[0]?.field).toBe('return.url');
+  });
+
+  test('keeps https on allowed host', () => {
+    const target = parseReturnTarget({ channel: 'url', url: 'https://shop.example/return' }, defaultDigits, loopbackAllowList, allowLoopback);
+    expect(target).toEqual({ channel: 'url', url: 'https://shop.example/return' });
+  });
+});

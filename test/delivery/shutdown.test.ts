@@ -42,6 +42,8 @@ describe('serve on SIGTERM', () => {
         ASKGATE_API_KEY: testApiKey,
         ASKGATE_SECRET: testSecret,
         ASKGATE_WEBHOOK_URL: receiver.url('/slow'),
+        // The receiver listens on 127.0.0.1, which the outbound guard rejects by default.
+        ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'true',
         ASKGATE_SHUTDOWN_GRACE_MS: '5000',
         ASKGATE_LOG_FORMAT: 'json',
       },

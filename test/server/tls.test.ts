@@ -33,10 +33,11 @@ describe('TLS listeners', () => {
   });
 
   test('sends HSTS for one year', async () => {
+    // OWASP ASVS 5.0 (3.4.1) requires a year and, from level 2, subdomains too.
     const api = await fetch(askgate.apiUrl + '/healthz', trusting);
-    expect(api.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    expect(api.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     const page = await fetch(askgate.webUrl + '/c/unknown-token', trusting);
-    expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
   });
 
   test('completes a flow over https', async () => {

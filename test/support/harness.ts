@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config/config.ts';
 import { Logger } from '../../src/log/logger.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer, type ServerOverrides } from '../../src/server.ts';
 
 export const testApiKey = 'ak_test_' + 'k'.repeat(40);
 export const testSecret = 'test-secret-'.padEnd(48, 's');
@@ -17,9 +17,10 @@ export interface Askgate extends RunningServer {
 
 /**
  * Starts askgate in this process on free loopback ports. `env` holds ASKGATE_* variables on top
- * of the test defaults (fixed API key and secret, debug logs captured in memory).
+ * of the test defaults (fixed API key and secret, debug logs captured in memory); `overrides`
+ * replaces built parts such as the store.
  */
-export async function startAskgate(env: Record<string, string> = {}): Promise<Askgate> {
+export async function startAskgate(env: Record<string, string> = {}, overrides: ServerOverrides = {}): Promise<Askgate> {
   const config = loadConfig(
     {
       ASKGATE_HOST: '127.0.0.1',
@@ -27,6 +28,10 @@ export async function startAskgate(env: Record<string, string> = {}): Promise<As
       ASKGATE_WEB_PORT: '0',
       ASKGATE_API_KEY: testApiKey,
       ASKGATE_SECRET: testSecret,
+      // Validation and webhook receivers in tests listen on 127.0.0.1, which the outbound guard rejects by default.
+      ASKGATE_ALLOW_PRIVATE_OUTBOUND: 'true',
+      // Every test request comes from 127.0.0.1; the per-address page limit has its own tests.
+      ASKGATE_PAGE_RATE_PER_MINUTE: '100000',
       ...env,
     },
     {},
@@ -35,7 +40,7 @@ export async function startAskgate(env: Record<string, string> = {}): Promise<As
   );
   const logs: string[] = [];
   const logger = new Logger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, overrides);
   const apiKey = env.ASKGATE_API_KEY ?? testApiKey;
 
   const api: Askgate['api'] = (path, init = {}) =>

@@ -13,6 +13,8 @@ export interface ReceiverOptions {
   flakyFailures?: number;
   /** How long `/slow` waits before it replies 200 (default 1000 ms). */
   slowMs?: number;
+  /** Loopback port to listen on (default 0: any free port). */
+  port?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export function startReceiver(options: ReceiverOptions = {}) {
 
   const server = Bun.serve({
     hostname: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     // Hanging requests must outlive the tests that hold them.
     idleTimeout: 0,
     fetch: async (request) => {

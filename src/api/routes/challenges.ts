@@ -1,10 +1,12 @@
-import { Elysia, t } from 'elysia';
+import { Elysia } from 'elysia';
 import type { ChallengeService } from '../../challenge/challenge-service.ts';
 import type { CreateChallengeInput } from '../../challenge/create-input.ts';
 import { AppError, invalidField } from '../../errors/app-error.ts';
-import { sha256 } from '../../security/digest.ts';
+import { rateLimitKeys } from '../../security/abuse-limits.ts';
+import type { ApiCaller } from '../../security/api-keys.ts';
+import type { Logger } from '../../log/logger.ts';
 import type { ChallengeStore } from '../../store/store.ts';
-import { challengeCreated, challengeIdParams, challengeView, confirmBody, confirmResult, createChallengeBody, problemModel } from '../models.ts';
+import { challengeCreated, challengeIdParams, challengeView, confirmBody, confirmResult, createChallengeBody, idempotencyHeaders, problemModel } from '../models.ts';
 import { presentChallenge, presentCreated } from '../present.ts';
 
 export interface ChallengeRoutesOptions {
@@ -12,6 +14,10 @@ export interface ChallengeRoutesOptions {
   store: ChallengeStore;
   publicUrl: string;
   tenantOf: (request: Request) => string;
+  callerOf: (request: Request) => ApiCaller;
+  logger: Logger;
+  /** Challenges one API key may create per minute. */
+  createPerMinute: number;
 }
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
@@ -21,11 +27,24 @@ const problems = {
   401: problemModel,
   404: problemModel,
   409: problemModel,
+  413: problemModel,
   422: problemModel,
+  429: problemModel,
 };
 
 export function challengeRoutes(options: ChallengeRoutesOptions) {
-  const { service, store, publicUrl, tenantOf } = options;
+  const { service, store, publicUrl, tenantOf, callerOf, logger } = options;
+
+  async function limitCreation(caller: ApiCaller): Promise<void> {
+    const hit = await store.hitRateLimit(rateLimitKeys.creation(caller.keyId), options.createPerMinute, 60, Date.now());
+    if (!hit.allowed) {
+      logger.warn('challenge rejected: creation rate limit reached', { tenant: caller.tenantId, key_id: caller.keyId, retry_after_s: hit.retryAfterSeconds });
+      throw new AppError('rate_limited', `This API key reached its limit of ${options.createPerMinute} new challenges per minute (ASKGATE_CREATE_RATE_PER_MINUTE). Retry after the number of seconds in Retry-After.`, {
+        retryAfterSeconds: hit.retryAfterSeconds,
+      });
+    }
+  }
+
   async function create(tenantId: string, body: CreateChallengeInput): Promise<Response> {
     const { challenge, pageToken } = await service.create(tenantId, body);
     const created = presentCreated(challenge, `${publicUrl}/c/${pageToken}`);
@@ -33,9 +52,9 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
   }
 
   async function createIdempotent(tenantId: string, key: string, body: CreateChallengeInput): Promise<Response> {
-    const fingerprint = sha256(JSON.stringify(body));
-    // NOTE: the stored reply contains the page URL so that a retry gets the same link; it lives
-    // no longer than the challenge can be answered (or a day when expires_in was not given).
+    const fingerprint = service.fingerprint(body);
+    // The stored reply contains the page URL so that a retry gets the same link. It is kept
+    // encrypted, and no longer than the challenge can be answered (a day without expires_in).
     const ttlSeconds = body.expires_in ?? 86400;
     const claim = await store.claimIdempotencyKey(tenantId, key, fingerprint, ttlSeconds, Date.now());
     switch (claim.state) {
@@ -43,11 +62,19 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
         throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different body. Use a new key for a new challenge.');
       case 'in_progress':
         throw new AppError('idempotency_in_progress', 'A request with this Idempotency-Key is still running. Retry in a moment.', { retryAfterSeconds: 1 });
-      case 'replay':
-        return new Response(claim.reply.body, {
+      case 'replay': {
+        const replyBody = service.openReply(claim.reply.body);
+        if (replyBody === null) {
+          // Sealed under an earlier ASKGATE_SECRET, whose challenges cannot be answered any more.
+          logger.warn('stored Idempotency-Key reply cannot be decrypted; creating a new challenge', { tenant: tenantId });
+          await store.releaseIdempotencyKey(tenantId, key);
+          return createIdempotent(tenantId, key, body);
+        }
+        return new Response(replyBody, {
           status: claim.reply.status,
           headers: { 'content-type': 'application/json; charset=utf-8', 'idempotent-replayed': 'true' },
         });
+      }
       case 'claimed':
         break;
     }
@@ -59,7 +86,7 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
       await store.releaseIdempotencyKey(tenantId, key);
       throw error;
     }
-    await store.completeIdempotencyKey(tenantId, key, { status: response.status, body: await response.clone().text() });
+    await store.completeIdempotencyKey(tenantId, key, { status: response.status, body: service.sealReply(await response.clone().text()) });
     return response;
   }
 
@@ -67,7 +94,10 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
     .post(
       '/v1/challenges',
       async ({ body, request }) => {
-        const tenantId = tenantOf(request);
+        const caller = callerOf(request);
+        const tenantId = caller.tenantId;
+        await limitCreation(caller);
+
         const key = request.headers.get('idempotency-key');
         if (key === null) return create(tenantId, body);
         if (!idempotencyKeyPattern.test(key)) {
@@ -87,9 +117,7 @@ export function challengeRoutes(options: ChallengeRoutesOptions) {
           }
         },
         body: createChallengeBody,
-        headers: t.Object({
-          'idempotency-key': t.Optional(t.String({ description: 'Optional key (1 to 255 visible ASCII characters). A retry with the same key and body returns the first reply instead of creating a second challenge.' })),
-        }),
+        headers: idempotencyHeaders,
         response: { 201: challengeCreated, ...problems },
         detail: {
           summary: 'Create a challenge',

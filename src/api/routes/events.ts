@@ -26,8 +26,8 @@ const maxLimit = 100;
 /** Event routes: list and read a tenant's events, and ask for one to be delivered again. */
 export function eventRoutes(options: EventRoutesOptions) {
   const { store, tenantOf } = options;
-  const notFound = (id: string) =>
-    new AppError('not_found', `No event with id ${id} exists for this API key. Events are dropped after the event retention window.`);
+  const notFound = () =>
+    new AppError('not_found', 'No event with this id exists for this API key. Events are dropped after the event retention window.');
 
   return new Elysia({ name: 'askgate-events' })
     .get(
@@ -62,7 +62,7 @@ export function eventRoutes(options: EventRoutesOptions) {
       '/v1/events/:id',
       async ({ params, request }) => {
         const event = await store.findEvent(tenantOf(request), params.id);
-        if (event === null) throw notFound(params.id);
+        if (event === null) throw notFound();
         return presentEvent(event);
       },
       {
@@ -81,13 +81,13 @@ export function eventRoutes(options: EventRoutesOptions) {
       async ({ params, request, set }) => {
         const tenantId = tenantOf(request);
         const event = await store.findEvent(tenantId, params.id);
-        if (event === null) throw notFound(params.id);
+        if (event === null) throw notFound();
         if (event.webhookUrl === null) {
-          throw new AppError('no_endpoint', `Event ${params.id} has no webhook URL to deliver to, because none was configured when its challenge was created. Read it through GET /v1/events instead.`);
+          throw new AppError('no_endpoint', `The event has no webhook URL to deliver to, because none was configured when its challenge was created. Read it through GET /v1/events instead.`);
         }
 
         const redelivered = await store.redeliverEvent(tenantId, params.id, Date.now());
-        if (redelivered === null) throw notFound(params.id);
+        if (redelivered === null) throw notFound();
         options.onRedeliver?.();
         set.status = 202;
         return presentEvent(redelivered);

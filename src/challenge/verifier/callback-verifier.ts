@@ -1,4 +1,5 @@
 import type { Logger } from '../../log/logger.ts';
+import { checkOutboundUrl, type OutboundPolicy } from '../../security/outbound-guard.ts';
 import { randomBase64Url } from '../../security/random.ts';
 import { signRequest } from '../../security/signature.ts';
 
@@ -17,13 +18,15 @@ export interface CallbackVerifierOptions {
   timeoutMs: number;
   signingSecrets: () => readonly string[];
   logger: Logger;
+  /** Hosts and addresses the request may go to (see `checkOutboundUrl`). */
+  outbound: OutboundPolicy;
 }
 
 /**
  * Asks the bot's validation URL whether an answer is right. The request is JSON, signed with
  * the Standard Webhooks headers; the reply must be 200 with `{"valid": true|false}`.
- * Timeouts, other statuses, redirects and malformed replies give `unavailable`, which the page
- * turns into "try again" without using an attempt.
+ * Timeouts, other statuses, redirects, malformed replies and URLs that the outbound guard
+ * rejects give `unavailable`, which the page turns into "try again" without using an attempt.
  */
 export async function askValidationUrl(
   url: string,
@@ -40,6 +43,12 @@ export async function askValidationUrl(
   const messageId = 'msg_' + randomBase64Url(16);
   const headers = signRequest(messageId, Math.floor(Date.now() / 1000), body, options.signingSecrets());
   const log = options.logger.child({ challenge_id: question.challengeId, message_id: messageId });
+
+  const decision = await checkOutboundUrl(url, options.outbound);
+  if (!decision.allowed) {
+    log.error('validation request rejected by the outbound guard', { reason: decision.reason, detail: decision.detail });
+    return 'unavailable';
+  }
 
   let response: Response;
   try {

@@ -18,6 +18,7 @@ import type {
   IdempotentReply,
   RateLimitHit,
   RetentionOptions,
+  StoreHooks,
 } from '../store.ts';
 import { ApiKeyTable } from './api-key-table.ts';
 import { ChallengeTable } from './challenge-table.ts';
@@ -28,7 +29,7 @@ import { RateLimitTable } from './rate-limit-table.ts';
 import { Sweeper } from './sweeper.ts';
 import { runInWriteTransaction } from './transaction.ts';
 
-export interface SqliteStoreOptions extends RetentionOptions, ConnectionOptions {
+export interface SqliteStoreOptions extends RetentionOptions, ConnectionOptions, StoreHooks {
   /** How often the sweeper expires due challenges and deletes old rows. Default 1000 ms. */
   sweepIntervalMs?: number;
   /** Receives sweep failures, which are dropped when no logger is given. */
@@ -57,11 +58,13 @@ export class SqliteStore implements ChallengeStore {
   private readonly apiKeys: ApiKeyTable;
   private readonly sweeper: Sweeper;
   private closed = false;
+  private readonly onChallengeExpired: StoreHooks['onChallengeExpired'];
 
   constructor(
     private readonly db: Database,
     options: SqliteStoreOptions,
   ) {
+    this.onChallengeExpired = options.onChallengeExpired;
     this.challenges = new ChallengeTable(db);
     this.events = new EventTable(db);
     this.idempotency = new IdempotencyTable(db);
@@ -227,13 +230,14 @@ export class SqliteStore implements ChallengeStore {
   private expireDueNow(now: number): number {
     let total = 0;
     for (;;) {
-      const expired = runInWriteTransaction(this.db, () => {
-        const batch = this.challenges.expireBatch(now, expireBatchSize);
-        for (const challenge of batch) this.events.insert(buildChallengeEvent(challenge, now));
-        return batch.length;
+      const batch = runInWriteTransaction(this.db, () => {
+        const expired = this.challenges.expireBatch(now, expireBatchSize);
+        for (const challenge of expired) this.events.insert(buildChallengeEvent(challenge, now));
+        return expired;
       });
-      total += expired;
-      if (expired < expireBatchSize) return total;
+      for (const challenge of batch) this.onChallengeExpired?.(challenge);
+      total += batch.length;
+      if (batch.length < expireBatchSize) return total;
     }
   }
 

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleChallenge, startAskgate, submitAnswer, testSecret } from '../support/harness.ts';
+import { startReceiver } from '../support/receiver.ts';
+
+/** Reads one sample of `/metrics`, or 0 when the series has none yet. */
+function sample(metricsText: string, series: string): number {
+  const line = metricsText.split('\n').find((candidate) => candidate.startsWith(series + ' '));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition()) && Date.now() < deadline) await Bun.sleep(100);
+}
+
+describe('delivery and expiry metrics', () => {
+  const receiver = startReceiver();
+  const folder = mkdtempSync(join(tmpdir(), 'askgate-metrics-'));
+  afterAll(() => {
+    receiver.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('counts delivered webhooks', async () => {
+    const askgate = await startAskgate({ ASKGATE_WEBHOOK_URL: receiver.url('/ok') });
+    try {
+      const created = await askgate.createChallenge(sampleChallenge());
+      await submitAnswer(created.url, { answer: '1990-04-12' });
+      await waitFor(async () => receiver.forChallenge(created.id).length > 0, 5000);
+      expect(receiver.forChallenge(created.id).length).toBe(1);
+
+      const metrics = await (await fetch(askgate.apiUrl + '/metrics')).text();
+      expect(sample(metrics, 'askgate_webhook_deliveries_total{outcome="delivered"}')).toBeGreaterThanOrEqual(1);
+    } finally {
+      await askgate.stop();
+    }
+  });
+
+  test('counts SQLite expiries', async () => {
+    const askgate = await startAskgate({ ASKGATE_STORE: `sqlite:${join(folder, 'askgate.db')}`, ASKGATE_SECRET: testSecret });
+    try {
+      await askgate.createChallenge(sampleChallenge({ expires_in: 10 }));
+      const series = 'askgate_challenges_finished_total{tenant="default",status="expired"}';
+      let metrics = '';
+      await waitFor(async () => {
+        metrics = await (await fetch(askgate.apiUrl + '/metrics')).text();
+        return sample(metrics, series) >= 1;
+      }, 15_000);
+      expect(sample(metrics, series)).toBe(1);
+    } finally {
+      await askgate.stop();
+    }
+  }, 30_000);
+});
