@@ -47,7 +47,7 @@ export interface ChallengeServiceOptions {
 /** Confirmation tries allowed per challenge and window; a right code resets the count. */
 export const confirmRateLimit = { tries: 5, windowSeconds: 900 } as const;
 
-/** What happened to one page submission. */
+/** Outcome of one page submission. */
 export type SubmissionResult =
   | { kind: 'not_found' }
   /** Some answers do not fit their question's type (a letter in a number, a date that does not exist); no attempt was used. */

@@ -399,8 +399,8 @@ export function readSetting(
 }
 
 /**
- * The older configuration built page links from URL_SUFFIX, which despite its name is the scheme
- * prefix ("http://" or "https://"), followed by HOST and the web port.
+ * Builds the page URL the older way: URL_SUFFIX, which despite its name is the scheme prefix
+ * ("http://" or "https://"), followed by HOST and the web port.
  */
 function seedPublicUrl(env: Record<string, string | undefined>, webPort: number): string | null {
   const scheme = env.URL_SUFFIX;
@@ -414,7 +414,7 @@ function seedPublicUrl(env: Record<string, string | undefined>, webPort: number)
   return parseHttpUrl(candidate, 'URL_SUFFIX + HOST');
 }
 
-/** The page URL when none is configured: the web listener's own address (localhost for a wildcard bind). */
+/** Returns the page URL when none is configured: the web listener's own address (localhost for a wildcard bind). */
 export function defaultPublicUrl(host: string, webPort: number, tls: boolean): string {
   const scheme = tls ? 'https' : 'http';
   const wildcard = host === '0.0.0.0' || host === '::' || host === '';

@@ -16,7 +16,7 @@ export interface DeliveryAttempt {
   at: number;
   /** HTTP status of the receiver's reply; null when no reply came. */
   status: number | null;
-  /** Why the try failed (timed out, connection refused, status 500…); null on success. */
+  /** Reason the try failed (timed out, connection refused, status 500…); null on success. */
   error: string | null;
   durationMs: number;
 }
@@ -35,7 +35,7 @@ export interface EventRecord {
   attempts: DeliveryAttempt[];
   /** When the next try is due; null unless status is pending. */
   nextAttemptAt: number | null;
-  /** A worker holds the event until this time; null when no worker does. */
+  /** End of the lease a worker has on the event; null when no worker has one. */
   leaseUntil: number | null;
 }
 

@@ -71,7 +71,7 @@ export interface EventFilter {
   limit: number;
 }
 
-/** What became of one delivery try. */
+/** Outcome of one delivery try. */
 export type DeliveryOutcome =
   | { status: 'delivered' }
   | { status: 'pending'; nextAttemptAt: number }
