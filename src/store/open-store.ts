@@ -8,9 +8,7 @@ import type { ChallengeStore, StoreHooks } from './store.ts';
 
 /**
  * Opens the store that `ASKGATE_STORE` names. Redis must reply to a PING before this returns.
- *
- * NOTE: the Redis store does not call `hooks.onChallengeExpired`, because its expiry script
- * returns only a count, so expiries are missing from the metrics with Redis.
+ * Every store calls `hooks` for the changes it makes on its own, such as expiries.
  */
 export async function openStore(config: Config, logger: Logger, hooks: StoreHooks = {}): Promise<ChallengeStore> {
   const retention = { retentionSeconds: config.retentionSeconds, eventRetentionSeconds: config.eventRetentionSeconds };
@@ -18,7 +16,7 @@ export async function openStore(config: Config, logger: Logger, hooks: StoreHook
   if (config.store.startsWith('sqlite:')) {
     return openSqliteStore(config.store.slice('sqlite:'.length), { ...retention, ...hooks, logger: logger.child({ store: 'sqlite' }) });
   }
-  return openRedisStore(config.store, { ...retention, prefix: config.redisPrefix, logger: logger.child({ store: 'redis' }) });
+  return openRedisStore(config.store, { ...retention, ...hooks, prefix: config.redisPrefix, logger: logger.child({ store: 'redis' }) });
 }
 
 /** Returns the store setting with any password masked, for logs and start-up lines. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleChallenge, startAskgate, submitAnswer, testSecret } from '../support/harness.ts';
+import { connectLocalRedis, deleteKeys, localRedisUrl, uniquePrefix } from '../support/redis.ts';
 import { startReceiver } from '../support/receiver.ts';
 
 /** Reads one sample of `/metrics`, or 0 when the series has none yet. */
@@ -39,8 +40,28 @@ describe('delivery and expiry metrics', () => {
     }
   });
 
-  test('counts SQLite expiries', async () => {
-    const askgate = await startAskgate({ ASKGATE_STORE: `sqlite:${join(folder, 'askgate.db')}`, ASKGATE_SECRET: testSecret });
+  // test/api/operations.test.ts covers the memory store. SQLite and Redis expire on their own pollers.
+  const durableStores: Array<[string, () => Promise<{ env: Record<string, string>; cleanUp: () => Promise<void> }>]> = [
+    ['SQLite', async () => ({ env: { ASKGATE_STORE: `sqlite:${join(folder, 'askgate.db')}` }, cleanUp: async () => {} })],
+    [
+      'Redis',
+      async () => {
+        const prefix = uniquePrefix();
+        const admin = await connectLocalRedis();
+        return {
+          env: { ASKGATE_STORE: localRedisUrl, ASKGATE_REDIS_PREFIX: prefix },
+          cleanUp: async () => {
+            await deleteKeys(admin, prefix);
+            admin.close();
+          },
+        };
+      },
+    ],
+  ];
+
+  test.each(durableStores)('counts %s expiries', async (_name, prepare) => {
+    const store = await prepare();
+    const askgate = await startAskgate({ ...store.env, ASKGATE_SECRET: testSecret });
     try {
       await askgate.createChallenge(sampleChallenge({ expires_in: 10 }));
       const series = 'askgate_challenges_finished_total{tenant="default",status="expired"}';
@@ -52,6 +73,7 @@ describe('delivery and expiry metrics', () => {
       expect(sample(metrics, series)).toBe(1);
     } finally {
       await askgate.stop();
+      await store.cleanUp();
     }
   }, 30_000);
 });

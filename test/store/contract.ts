@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import type { Challenge } from '../../src/challenge/challenge.ts';
 import { generateChallengeId } from '../../src/challenge/ids.ts';
 import { randomBase64Url } from '../../src/security/random.ts';
-import type { ChallengeStore, CreateLimits } from '../../src/store/store.ts';
+import type { ChallengeStore, CreateLimits, StoreHooks } from '../../src/store/store.ts';
 
-/** Creates a fresh, empty store for one test; `retentionSeconds` and the like come from the suite. */
-export type StoreFactory = (options: { retentionSeconds: number; eventRetentionSeconds: number }) => Promise<ChallengeStore>;
+/** Creates a fresh, empty store for one test; `retentionSeconds`, hooks and the like come from the suite. */
+export type StoreFactory = (options: { retentionSeconds: number; eventRetentionSeconds: number } & StoreHooks) => Promise<ChallengeStore>;
 
 const roomy: CreateLimits = { maxPendingTotal: 1_000_000, maxPendingPerClient: 100 };
 
@@ -42,9 +42,15 @@ export function makeChallenge(overrides: Partial<Challenge> = {}): Challenge {
 export function describeStoreContract(name: string, factory: StoreFactory): void {
   describe(`${name} store contract`, () => {
     let store: ChallengeStore;
+    let expiredByHook: Challenge[];
 
     beforeEach(async () => {
-      store = await factory({ retentionSeconds: 60, eventRetentionSeconds: 3600 });
+      expiredByHook = [];
+      store = await factory({
+        retentionSeconds: 60,
+        eventRetentionSeconds: 3600,
+        onChallengeExpired: (challenge) => expiredByHook.push(challenge),
+      });
     });
     afterEach(async () => {
       await store.close();
@@ -146,6 +152,21 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(stored?.status).toBe('expired');
       const events = await store.listEvents('tenant-a', { challengeId: challenge.id, limit: 10 });
       expect(events.map((event) => event.type)).toEqual(['challenge.expired']);
+    });
+
+    test('expireDue calls expiry hook once', async () => {
+      const due = makeChallenge({ expiresAt: Date.now() + 50 });
+      const later = makeChallenge({ expiresAt: Date.now() + 60_000 });
+      await store.createChallenge(due, roomy, Date.now());
+      await store.createChallenge(later, roomy, Date.now());
+      await Bun.sleep(80);
+      // The memory store may already have expired it on its own timer, so the counts may be 0.
+      const counts = await Promise.all([store.expireDue(Date.now()), store.expireDue(Date.now()), store.expireDue(Date.now())]);
+      expect(counts.reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(1);
+      expect(expiredByHook.map((challenge) => [challenge.id, challenge.tenantId, challenge.status])).toEqual([
+        [due.id, 'tenant-a', 'expired'],
+      ]);
+      expect(expiredByHook[0]?.completedAt).toBe(due.expiresAt);
     });
 
     test('pending limit rejects creation', async () => {

@@ -1,12 +1,12 @@
 import { silentLogger, type Logger } from '../../log/logger.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
-import type { RetentionOptions } from '../store.ts';
+import type { RetentionOptions, StoreHooks } from '../store.ts';
 import { RedisConnection } from './connection.ts';
 import { defaultKeyPrefix, RedisKeys } from './keys.ts';
 import { RedisStore } from './redis-store.ts';
 import { InvalidRedisUrlError, parseRedisUrl } from './redis-url.ts';
 
-export interface RedisStoreOptions extends RetentionOptions {
+export interface RedisStoreOptions extends RetentionOptions, StoreHooks {
   /** Put before every key, so that several deployments can share one database. Default `askgate:`. */
   prefix?: string;
   /** Maximum wait for one command, connecting included, before it fails as unavailable. Default 1500 ms. */
@@ -58,5 +58,11 @@ export async function openRedisStore(url: string, options: RedisStoreOptions): P
     );
   }
 
-  return new RedisStore({ connection, keys, logger, expiryIntervalMs: options.expiryIntervalMs ?? 1000 });
+  return new RedisStore({
+    connection,
+    keys,
+    logger,
+    expiryIntervalMs: options.expiryIntervalMs ?? 1000,
+    hooks: { onChallengeExpired: options.onChallengeExpired },
+  });
 }

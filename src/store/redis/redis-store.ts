@@ -16,6 +16,7 @@ import type {
   IdempotencyClaim,
   IdempotentReply,
   RateLimitHit,
+  StoreHooks,
 } from '../store.ts';
 import type { RedisConnection } from './connection.ts';
 import { ExpiryPoller } from './expiry-poller.ts';
@@ -55,6 +56,8 @@ export interface RedisStoreParts {
   logger: Logger;
   /** How often the background poller calls expireDue; 0 turns the poller off. */
   expiryIntervalMs: number;
+  /** Callbacks for the expiries that this process makes. Each process that shares Redis reports its own. */
+  hooks?: StoreHooks;
 }
 
 /**
@@ -71,10 +74,12 @@ export class RedisStore implements ChallengeStore {
   private readonly connection: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly expiryPoller: ExpiryPoller | null = null;
+  private readonly hooks: StoreHooks;
 
   constructor(parts: RedisStoreParts) {
     this.connection = parts.connection;
     this.keys = parts.keys;
+    this.hooks = parts.hooks ?? {};
     if (parts.expiryIntervalMs > 0) {
       this.expiryPoller = new ExpiryPoller((now) => this.expireDue(now), parts.expiryIntervalMs, parts.logger);
     }
@@ -193,13 +198,14 @@ export class RedisStore implements ChallengeStore {
     let expired = 0;
     for (;;) {
       const eventAt = Date.now();
-      const [count, popped] = (await this.connection.runScript(expireDueScript, [
+      const [rows, popped] = (await this.connection.runScript(expireDueScript, [
         String(now),
         String(eventAt),
         iso(eventAt),
         String(expiryBatchSize),
-      ])) as [number, number];
-      expired += count;
+      ])) as [unknown[], number];
+      expired += rows.length;
+      for (const row of rows) this.hooks.onChallengeExpired?.(challengeFromFields(requireHash(row)));
       if (popped < expiryBatchSize) return expired;
     }
   }

@@ -139,20 +139,21 @@ return { 'confirmed', to_flat(c) }
  * pop and the state change happen in one script, two processes calling this at once never expire
  * a challenge twice.
  *
- * ARGS: now, event time, event time ISO, batch size. Returns {expired count, popped count}.
+ * ARGS: now, event time, event time ISO, batch size. Returns {{expired challenge hashes}, popped
+ * count}, so that the caller can report each expiry.
  */
 export const expireDueScript = new LuaScript(
   'expire_due',
   `
 local now, event_at, event_iso, batch = ARGS[1], ARGS[2], ARGS[3], tonumber(ARGS[4])
 local due = redis.call('ZRANGEBYSCORE', key_deadlines(), '-inf', now, 'LIMIT', 0, batch)
-local expired = 0
+local expired = {}
 for _, id in ipairs(due) do
   redis.call('ZREM', key_deadlines(), id)
   local c = load_hash(key_challenge(id))
   if c and c.status == 'pending' then
     finish(id, c, 'expired', c.expiresAt, c.expiresAtIso, event_at, event_iso)
-    expired = expired + 1
+    expired[#expired + 1] = to_flat(c)
   end
 end
 return { expired, #due }
