@@ -308,6 +308,11 @@ export function loadConfig(
   for (const [name, spec] of Object.entries(optionSpecs) as [keyof Specs, OptionSpec<unknown>][]) {
     const found = readSetting(spec, env, flags);
     if (found === null) continue;
+    if (spec.secret && isPlaceholder(found.value)) {
+      throw new ConfigError(
+        `${found.source} still has a replace-with-… placeholder from askgate.env.example, which anybody can read. Replace it with a generated value, as the comment above that line in the example shows.`,
+      );
+    }
     (raw as Record<string, unknown>)[name] = spec.parse(found.value, found.source);
   }
 
@@ -396,6 +401,14 @@ export function readSetting(
     if (seedValue !== undefined && seedValue !== '') return { value: seedValue, source: spec.seedEnv };
   }
   return null;
+}
+
+/**
+ * Returns true when a secret setting still has a `replace-with-…` value from askgate.env.example. Those
+ * values are public, so running with one would let anybody sign or authenticate.
+ */
+function isPlaceholder(value: string): boolean {
+  return value.toLowerCase().startsWith('replace-with');
 }
 
 /**

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 
@@ -92,5 +94,37 @@ describe('secret with a durable store', () => {
       expect(error.message).toContain('ASKGATE_SECRET is required');
       expect(load({ ASKGATE_STORE: store, ASKGATE_SECRET: 's'.repeat(32) }).store).toBe(store);
     }
+  });
+});
+
+describe('placeholders from askgate.env.example', () => {
+  const example = readFileSync(join(import.meta.dir, '../../askgate.env.example'), 'utf8');
+  const settings = Object.fromEntries(
+    example
+      .split('\n')
+      .filter((line) => /^ASKGATE_[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+  test('example has secret placeholders', () => {
+    expect(settings.ASKGATE_SECRET).toStartWith('replace-with');
+    expect(settings.ASKGATE_API_KEY).toStartWith('replace-with');
+  });
+
+  test('copied example is rejected', () => {
+    const error = configErrorOf(settings);
+    expect(error.message).toContain('askgate.env.example');
+    expect(error.message).not.toContain(settings.ASKGATE_SECRET);
+  });
+
+  test.each(['ASKGATE_SECRET', 'ASKGATE_API_KEY', 'ASKGATE_ADMIN_KEY', 'ASKGATE_METRICS_TOKEN'])('rejects placeholder in %s', (name) => {
+    const error = configErrorOf({ [name]: 'replace-with-a-long-random-token-of-forty-characters' });
+    expect(error.message).toStartWith(`${name} still has a replace-with-… placeholder`);
+  });
+
+  test('generated values still load', () => {
+    const config = load({ ...settings, ASKGATE_SECRET: 'k'.repeat(48), ASKGATE_API_KEY: 'ak_' + 'x'.repeat(32) });
+    expect(config.secret).toBe('k'.repeat(48));
+    expect(config.publicUrl).toBe('https://verify.example.com');
   });
 });
