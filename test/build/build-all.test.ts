@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostTarget, targets } from '../../scripts/build-all.ts';
+import { compileFlags, hostTarget, targets } from '../../scripts/build-all.ts';
 import { readListenerUrls, repoRoot } from '../support/cli.ts';
 import { csrfFrom, sampleChallenge, testApiKey, testSecret } from '../support/harness.ts';
 
@@ -23,6 +23,51 @@ async function runBuildAll(args: string[], env: Record<string, string> = {}, wra
   return { stdout, stderr, exitCode };
 }
 
+/**
+ * Starts a built binary with an empty PATH, so that it must run without bun or node, and takes
+ * one challenge through create, page, right answer and status. Then stops it with SIGTERM and
+ * expects exit code 0.
+ */
+async function serveOneChallenge(command: string[], workDir: string, startTimeoutMs: number): Promise<void> {
+  const emptyBin = mkdtempSync(join(workDir, 'bin-'));
+  const child = Bun.spawn(command, {
+    cwd: workDir,
+    env: { PATH: emptyBin, HOME: workDir, ASKGATE_HOST: '127.0.0.1', ASKGATE_API_PORT: '0', ASKGATE_WEB_PORT: '0', ASKGATE_API_KEY: testApiKey, ASKGATE_SECRET: testSecret, ASKGATE_LOG_FORMAT: 'json' },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const logs = new Response(child.stderr).text();
+  try {
+    const { apiUrl } = await readListenerUrls(child.stdout, startTimeoutMs);
+    expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
+
+    const created = await fetch(`${apiUrl}/v1/challenges`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(sampleChallenge()),
+    });
+    expect(created.status).toBe(201);
+    const { url, id } = (await created.json()) as { url: string; id: string };
+    const csrf = csrfFrom(await (await fetch(url)).text());
+    const answered = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, answer: '1990-04-12' }).toString(),
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toContain('id="return-link"');
+    const record = await fetch(`${apiUrl}/v1/challenges/${id}`, { headers: { authorization: `Bearer ${testApiKey}` } });
+    expect(((await record.json()) as { status: string }).status).toBe('passed');
+
+    child.kill('SIGTERM');
+    expect(await child.exited, await logs).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
 describe('build-all host target', () => {
   let outDir: string;
   let build: { stdout: string; stderr: string; exitCode: number };
@@ -41,6 +86,11 @@ describe('build-all host target', () => {
     expect(hostEntry).toBeDefined();
   });
 
+  test('flags match bun run build', () => {
+    const buildScript = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
+    expect(compileFlags.filter((flag) => !buildScript.split(' ').includes(flag))).toEqual([]);
+  });
+
   test('reports the host build', () => {
     expect(build.exitCode, build.stdout + build.stderr).toBe(0);
     expect(build.stdout).toContain(`built   ${host} (host)`);
@@ -55,46 +105,47 @@ describe('build-all host target', () => {
   });
 
   test('binary serves a challenge', async () => {
-    const emptyBin = join(outDir, 'bin');
-    mkdirSync(emptyBin);
-    const child = Bun.spawn([join(outDir, hostEntry?.output ?? 'missing')], {
-      cwd: outDir,
-      // An empty PATH: the binary must run without bun or node.
-      env: { PATH: emptyBin, HOME: outDir, ASKGATE_HOST: '127.0.0.1', ASKGATE_API_PORT: '0', ASKGATE_WEB_PORT: '0', ASKGATE_API_KEY: testApiKey, ASKGATE_SECRET: testSecret, ASKGATE_LOG_FORMAT: 'json' },
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-    });
-    const logs = new Response(child.stderr).text();
-    try {
-      const { apiUrl } = await readListenerUrls(child.stdout, 20_000);
-      expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
-
-      const created = await fetch(`${apiUrl}/v1/challenges`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${testApiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(sampleChallenge()),
-      });
-      expect(created.status).toBe(201);
-      const { url, id } = (await created.json()) as { url: string; id: string };
-      const csrf = csrfFrom(await (await fetch(url)).text());
-      const answered = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ csrf, answer: '1990-04-12' }).toString(),
-      });
-      expect(answered.status).toBe(200);
-      expect(await answered.text()).toContain('id="return-link"');
-      const record = await fetch(`${apiUrl}/v1/challenges/${id}`, { headers: { authorization: `Bearer ${testApiKey}` } });
-      expect(((await record.json()) as { status: string }).status).toBe('passed');
-
-      child.kill('SIGTERM');
-      expect(await child.exited, await logs).toBe(0);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await child.exited;
-    }
+    await serveOneChallenge([join(outDir, hostEntry?.output ?? 'missing')], outDir, 20_000);
   });
+});
+
+/**
+ * The other Linux architecture, run through Debian's qemu-user-static with that architecture's
+ * C library from libc6-<arch>-cross (.ci/run installs both).
+ */
+const emulated = {
+  'bun-linux-x64': { target: 'bun-linux-arm64', qemu: '/usr/bin/qemu-aarch64-static', sysroot: '/usr/aarch64-linux-gnu', packages: 'qemu-user-static libc6-arm64-cross' },
+  'bun-linux-arm64': { target: 'bun-linux-x64', qemu: '/usr/bin/qemu-x86_64-static', sysroot: '/usr/x86_64-linux-gnu', packages: 'qemu-user-static libc6-amd64-cross' },
+}[host];
+
+describe('build-all cross target under qemu', () => {
+  let outDir: string;
+  let build: { stdout: string; stderr: string; exitCode: number };
+  const entry = targets.find((candidate) => candidate.target === emulated?.target);
+
+  beforeAll(async () => {
+    if (emulated === undefined) throw new Error(`No emulated Linux target is set up for host ${host}; this test runs on linux-x64 and linux-arm64.`);
+    if (!existsSync(emulated.qemu) || !existsSync(emulated.sysroot)) {
+      throw new Error(`${emulated.qemu} or ${emulated.sysroot} is missing. Install them with: apt-get install -y ${emulated.packages}`);
+    }
+    outDir = mkdtempSync(join(tmpdir(), 'askgate-build-cross-'));
+    // The target's Bun runtime comes from the npm registry on first use, then from Bun's cache.
+    build = await runBuildAll(['--targets', emulated.target, '--out-dir', outDir]);
+  }, 300_000);
+
+  afterAll(() => {
+    if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  test('reports the cross build', () => {
+    expect(build.exitCode, build.stdout + build.stderr).toBe(0);
+    expect(build.stdout).toContain(`built   ${emulated?.target} ->`);
+  });
+
+  test('emulated binary serves a challenge', async () => {
+    const binary = join(outDir, entry?.output ?? 'missing');
+    await serveOneChallenge([emulated?.qemu ?? 'missing', '-L', emulated?.sysroot ?? 'missing', binary], outDir, 90_000);
+  }, 180_000);
 });
 
 describe('build-all without network', () => {
