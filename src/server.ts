@@ -1,5 +1,6 @@
 import type { Server } from 'bun';
 import { createApiApp, lastResortProblem } from './api/app.ts';
+import type { Challenge } from './challenge/challenge.ts';
 import { ChallengeService } from './challenge/challenge-service.ts';
 import { defaultPublicUrl, type Config } from './config/config.ts';
 import { activeSigningSecrets, type SigningSecretSet } from './delivery/signing-secrets.ts';
@@ -76,9 +77,17 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   };
   const signingSecrets = () => activeSigningSecrets(secretSet, Date.now());
   const metrics = createAskgateMetrics();
-  const opened = overrides.store ?? (await openStore(config, logger, { onChallengeExpired: countExpired(metrics) }));
+  const countExpiry = countExpired(metrics);
+  const onChallengeExpired = (challenge: Challenge) => {
+    countExpiry(challenge);
+    logger.info('challenge expired', { tenant: challenge.tenantId, challenge_id: challenge.id, attempts: challenge.attempts });
+  };
+  const opened = overrides.store ?? (await openStore(config, logger, { onChallengeExpired }));
   const store = instrumentStore(opened, metrics, logger);
-  logger.info('store opened', { store: overrides.store ? 'supplied by the caller' : describeStore(config.store) });
+  logger.info('store opened', {
+    store: overrides.store ? 'supplied by the caller' : describeStore(config.store),
+    ...(config.store.startsWith('redis') && overrides.store === undefined ? { redis_prefix: config.redisPrefix } : {}),
+  });
   if (!config.allowPrivateOutbound) void warnAboutPrivateTargets(config, logger);
   const webhookWorker = new WebhookWorker({
     store,

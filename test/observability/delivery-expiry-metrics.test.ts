@@ -63,7 +63,7 @@ describe('delivery and expiry metrics', () => {
     const store = await prepare();
     const askgate = await startAskgate({ ...store.env, ASKGATE_SECRET: testSecret });
     try {
-      await askgate.createChallenge(sampleChallenge({ expires_in: 10 }));
+      const created = await askgate.createChallenge(sampleChallenge({ expires_in: 10 }));
       const series = 'askgate_challenges_finished_total{tenant="default",status="expired"}';
       let metrics = '';
       await waitFor(async () => {
@@ -71,6 +71,10 @@ describe('delivery and expiry metrics', () => {
         return sample(metrics, series) >= 1;
       }, 15_000);
       expect(sample(metrics, series)).toBe(1);
+
+      const expiryLines = askgate.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'challenge expired');
+      expect(expiryLines).toHaveLength(1);
+      expect(expiryLines[0]).toMatchObject({ level: 'info', tenant: 'default', challenge_id: created.id, attempts: 0 });
     } finally {
       await askgate.stop();
       await store.cleanUp();

@@ -30,4 +30,9 @@ describe('ASKGATE_REDIS_PREFIX', () => {
     expect(Number(await admin.send('EXISTS', [`askgate:chl:${created.id}`]))).toBe(0);
     expect(Number(await admin.send('ZCARD', [`${prefix}deadlines`]))).toBe(1);
   });
+
+  test('start-up log names the prefix', () => {
+    const opened = askgate.logs.map((line) => JSON.parse(line)).find((line) => line.msg === 'store opened');
+    expect(opened).toMatchObject({ store: localRedisUrl, redis_prefix: prefix });
+  });
 });
