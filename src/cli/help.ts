@@ -11,7 +11,7 @@ export function serveHelp(): string {
     '  askgate check-config [options]  validate the configuration and print it, secrets masked',
     '  askgate healthcheck [options]   exit 0 when the local API answers /healthz, else 1',
     '  askgate cert [--out-dir DIR] [--host NAME]... [--days N] [--force]  write a self-signed cert.pem and key.pem',
-    '  askgate demo [--port PORT]   try askgate in a browser: a fake chat and a demo bot on 127.0.0.1',
+    '  askgate demo [options]       try askgate in a browser: a fake chat and a demo bot on 127.0.0.1',
     '  askgate keys create|list|revoke [--tenant NAME] [--id KEY_ID]  manage tenant API keys (durable store)',
     '  askgate <command> --help     print the help of a command',
     '  askgate --version            print the version',
@@ -67,7 +67,10 @@ export function keysHelp(): string {
     '  --tenant <name>   tenant id: 1 to 64 characters from A-Z, a-z, 0-9, _ and -',
     '  --id <key id>     the key_… id that askgate keys list shows',
     '',
-    ...configurationOptionLines(),
+    ...configurationOptionLines(['store', 'secret', 'redisPrefix']),
+    '',
+    'The other options of askgate serve (askgate --help) are accepted too, so the same environment',
+    'works for both, but keys does not use them.',
     '',
     'Exit codes: 0 done, 1 no such key, 2 invalid arguments, configuration or a memory store.',
   ].join('\n');
@@ -115,10 +118,11 @@ export function demoHelp(): string {
   ].join('\n');
 }
 
-/** Lists every setting: flag with its unit, description, and the variables it is read from. */
-function configurationOptionLines(): string[] {
+/** Lists every setting, or those in `only`: flag with its unit, description, and the variables it is read from. */
+function configurationOptionLines(only?: ReadonlyArray<keyof typeof optionSpecs>): string[] {
   const lines = ['Options (each also read from the environment variable shown; flags win):'];
-  for (const spec of Object.values(optionSpecs)) {
+  const specs = only === undefined ? Object.values(optionSpecs) : only.map((key) => optionSpecs[key]);
+  for (const spec of specs) {
     const seed = 'seedEnv' in spec && spec.seedEnv ? `, or ${spec.seedEnv}` : '';
     lines.push(`  --${spec.flag} <${spec.unit ?? 'value'}>`);
     lines.push(`      ${spec.description}`);

@@ -57,6 +57,11 @@ export async function runKeys(args: string[]): Promise<number> {
         return 0;
       }
       case 'revoke': {
+        const existing = (await listApiKeys(store, null)).find((key) => key.id === id);
+        if (existing?.revoked_at) {
+          console.log(`API key ${existing.id} of tenant ${existing.tenant} was already revoked at ${existing.revoked_at}. Nothing changed.`);
+          return 0;
+        }
         const revoked = await revokeApiKey(store, id as string);
         if (revoked === null) {
           console.error(`No API key with id ${id} exists in ${describeStore(config.store)}. Run askgate keys list to see the ids.`);

@@ -72,6 +72,28 @@ describe('askgate keys', () => {
     expect(result.stderr).toContain('key_missing');
   });
 
+  test('second revoke changes nothing', async () => {
+    const created = await runKeys(['create', '--tenant', 'shop-8']);
+    const id = created.stdout.match(/key_[A-Za-z0-9_-]+/)?.[0] ?? '';
+    expect((await runKeys(['revoke', '--id', id])).code).toBe(0);
+    const firstList = (await runKeys(['list', '--tenant', 'shop-8'])).stdout;
+
+    const again = await runKeys(['revoke', '--id', id]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`API key ${id} of tenant shop-8 was already revoked at `);
+    expect(again.stdout).not.toContain('Revoked');
+    expect((await runKeys(['list', '--tenant', 'shop-8'])).stdout).toBe(firstList);
+  });
+
+  test('help lists only the store options', async () => {
+    const result = await runKeys(['--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--store <URI>', '--secret <text>', '--redis-prefix <text>', '--tenant <name>', '--id <key id>']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).not.toContain('--api-port <port>');
+  });
+
   test('rejects an unknown action', async () => {
     const result = await runKeys(['rotate']);
     expect(result.code).toBe(2);
