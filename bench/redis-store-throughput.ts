@@ -7,13 +7,12 @@
  *
  * The whole run takes about 7 s: six timed runs of 1 s plus set-up and clean-up.
  */
-import { generateChallengeId } from '../src/challenge/ids.ts';
-import { randomBase64Url } from '../src/security/random.ts';
 import { openRedisStore } from '../src/store/redis/open-redis-store.ts';
 import type { RedisStore } from '../src/store/redis/redis-store.ts';
 import type { Challenge } from '../src/challenge/challenge.ts';
 import type { CreateLimits } from '../src/store/store.ts';
 import { connectLocalRedis, deleteKeys, localRedisUrl, uniquePrefix } from '../test/support/redis.ts';
+import { makeChallenge } from '../test/support/stored-challenge.ts';
 
 const runs = 3;
 const runMs = 1000;
@@ -21,27 +20,7 @@ const inFlight = 32;
 const limits: CreateLimits = { maxPendingTotal: 10_000_000, maxPendingPerClient: 5 };
 
 function newChallenge(maxAttempts: number): Challenge {
-  const now = Date.now();
-  return {
-    id: generateChallengeId(),
-    tenantId: 'bench',
-    clientId: 'client-' + randomBase64Url(6),
-    tokenHash: randomBase64Url(32),
-    questions: [{ id: 'q1', prompt: 'What is your date of birth?', type: 'text', answerHash: randomBase64Url(32) }],
-    verifier: { kind: 'hash' },
-    returnTarget: { channel: 'whatsapp', digits: '5491122334455', text: null },
-    locale: null,
-    metadata: { conversation: 'abc' },
-    status: 'pending',
-    attempts: 0,
-    maxAttempts,
-    createdAt: now,
-    expiresAt: now + 600_000,
-    completedAt: null,
-    returnCode: null,
-    confirmedAt: null,
-    webhookUrl: 'http://127.0.0.1:9/hook',
-  };
+  return makeChallenge({ tenantId: 'bench', maxAttempts, expiresAt: Date.now() + 600_000 });
 }
 
 /** Keeps `inFlight` calls running for `runMs` and returns completed calls per second. */

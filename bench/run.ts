@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { describeMachine, type MachineInfo } from './lib/machine.ts';
 import { measureMemory, type MemoryRow } from './lib/memory.ts';
 import { OptionError, parseBenchOptions, usage, type BenchOptions } from './lib/options.ts';
-import { installSignalHandlers, planCpus, stopChildren, type CpuPlan } from './lib/processes.ts';
+import { installSignalHandlers, planCpus, registerCleanup, stopChildren, waitForSignalShutdown, type CpuPlan } from './lib/processes.ts';
 import { renderReport, updateDocs } from './lib/report.ts';
 import { measureStartup, type StartupResult } from './lib/startup.ts';
 import { renderThroughputChart } from './lib/svg-chart.ts';
@@ -83,7 +83,10 @@ async function main(argv: string[]): Promise<number> {
   const cpus = planCpus();
   if (cpus.note !== null) log(cpus.note);
   const machine = describeMachine();
+  // The work folder contains pool files, server logs and the start-up section's executables.
   const workDir = mkdtempSync(join(tmpdir(), 'askgate-bench-'));
+  const removeWorkDir = async () => rmSync(workDir, { recursive: true, force: true });
+  const unregisterWorkDir = registerCleanup(removeWorkDir);
   const results: BenchResults = {
     machine,
     cpus,
@@ -111,7 +114,11 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await stopChildren();
-    rmSync(workDir, { recursive: true, force: true });
+    unregisterWorkDir();
+    await removeWorkDir();
+    // After Ctrl-C or SIGTERM, the stopped children make the running section fail or end early.
+    // The signal handler then exits with 130 or 143, so no partial results are written.
+    await waitForSignalShutdown();
   }
 
   writeOutputs(results, options);

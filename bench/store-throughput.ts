@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Challenge } from '../src/challenge/challenge.ts';
-import { generateChallengeId } from '../src/challenge/ids.ts';
-import { randomBase64Url } from '../src/security/random.ts';
 import { MemoryStore } from '../src/store/memory-store.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { ChallengeStore } from '../src/store/store.ts';
+import { makeChallenge } from '../test/support/stored-challenge.ts';
 
 const kinds = ['memory', 'sqlite', 'sqlite-normal'] as const;
 type Kind = (typeof kinds)[number];
@@ -38,28 +37,9 @@ function openStore(kind: Kind): OpenedStore {
   return { store, cleanUp: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function makeChallenge(now: number): Challenge {
-  return {
-    id: generateChallengeId(),
-    tenantId: 'bench',
-    clientId: 'client-' + randomBase64Url(6),
-    tokenHash: randomBase64Url(32),
-    questions: [{ id: 'q1', prompt: 'What is your date of birth?', type: 'text', answerHash: randomBase64Url(32) }],
-    verifier: { kind: 'hash' },
-    returnTarget: { channel: 'whatsapp', digits: '5491122334455', text: null },
-    locale: null,
-    metadata: { conversation: 'abc' },
-    status: 'pending',
-    attempts: 0,
-    // High enough that no challenge fails during the attempt phase.
-    maxAttempts: 1_000_000,
-    createdAt: now,
-    expiresAt: now + 3_600_000,
-    completedAt: null,
-    returnCode: null,
-    confirmedAt: null,
-    webhookUrl: null,
-  };
+/** Builds a challenge whose high maxAttempts keeps it pending through the attempt phase. */
+function makeBenchChallenge(now: number): Challenge {
+  return makeChallenge({ tenantId: 'bench', maxAttempts: 1_000_000, createdAt: now, expiresAt: now + 3_600_000, webhookUrl: null });
 }
 
 /** Calls `operation` until `phaseMs` passed or the call cap is reached; returns calls per second. */
@@ -78,7 +58,7 @@ async function runOnce(kind: Kind, phaseMs: number): Promise<{ create: number; a
   try {
     const ids: string[] = [];
     const create = await measure(phaseMs, async () => {
-      const challenge = makeChallenge(Date.now());
+      const challenge = makeBenchChallenge(Date.now());
       await store.createChallenge(challenge, limits, Date.now());
       ids.push(challenge.id);
     });

@@ -34,8 +34,18 @@ export function registerCleanup(cleanup: () => Promise<void>): () => void {
 
 type SpawnOptions = NonNullable<Parameters<typeof Bun.spawn>[1]>;
 
-/** Starts a child process that stopChildren() ends, also when the harness is interrupted. */
+/** The signal that started the shutdown, once the harness was interrupted. */
+let interruptedBy: NodeJS.Signals | null = null;
+
+/** Thrown by spawnChild after an interruption, so that the harness starts nothing new while it stops. */
+class InterruptedError extends Error {}
+
+/**
+ * Starts a child process that stopChildren() ends, also when the harness is interrupted.
+ * Throws InterruptedError once a signal has started the shutdown.
+ */
 export function spawnChild(command: string[], options: SpawnOptions): Subprocess {
+  if (interruptedBy !== null) throw new InterruptedError(`not starting ${command.join(' ')}: ${interruptedBy} received`);
   const child = Bun.spawn(command, options);
   children.add(child);
   void child.exited.then(() => children.delete(child));
@@ -80,20 +90,41 @@ export async function collectOutput(child: Subprocess, timeoutMs: number, what: 
   }
 }
 
+/** Shutdown that a signal started. It ends in process.exit, so awaiting it never returns. */
+let shutdown: Promise<void> | null = null;
+
 /**
  * Stops every child on Ctrl-C or SIGTERM and runs the registered cleanups, then exits with 130
- * or 143. On a normal exit, any child still running gets SIGKILL.
+ * or 143. A second signal during that shutdown exits at once without the cleanups, and the exit
+ * handler kills the children with SIGKILL.
+ * On a normal exit, any child still running gets SIGKILL.
  */
 export function installSignalHandlers(): void {
   const onSignal = (signal: NodeJS.Signals, exitCode: number) => {
+    if (interruptedBy !== null) {
+      console.error(`\n${signal} received again: killing ${children.size} child process(es) and exiting without cleanup.`);
+      process.exit(exitCode);
+    }
+    interruptedBy = signal;
     console.error(`\n${signal} received: stopping ${children.size} child process(es).`);
-    void stopChildren()
-      .then(() => Promise.allSettled([...cleanups].map((cleanup) => cleanup())))
+    shutdown = stopChildren()
+      .then(async () => {
+        await Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+      })
       .finally(() => process.exit(exitCode));
   };
-  process.once('SIGINT', () => onSignal('SIGINT', 130));
-  process.once('SIGTERM', () => onSignal('SIGTERM', 143));
+  process.on('SIGINT', () => onSignal('SIGINT', 130));
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143));
   process.on('exit', () => {
     for (const child of children) child.kill('SIGKILL');
   });
+}
+
+/**
+ * Waits for the shutdown that a signal started, which ends the process. Returns at once when no
+ * signal arrived. The harness calls it before it reports an error or writes results,
+ * because after a signal both would come from a measurement cut short.
+ */
+export async function waitForSignalShutdown(): Promise<void> {
+  if (shutdown !== null) await shutdown;
 }

@@ -7,6 +7,7 @@
  *
  *   bun bench/startup/time-to-healthz.ts --runs 20 [--cpu 0] [--check] -- dist/askgate
  */
+import type { Subprocess } from 'bun';
 import { parseArgs } from 'node:util';
 import { answerBody, createBody, createHeaders, csrfFromPage, formHeaders, rightAnswer } from '../load/requests.ts';
 import { randomBase64Url } from '../../src/security/random.ts';
@@ -46,6 +47,9 @@ async function checkServer(apiUrl: string, apiKey: string): Promise<string[]> {
   return problems;
 }
 
+/** The server of the start being timed, which must not outlive this script. */
+let running: Subprocess | null = null;
+
 async function startOnce(command: string[], check: boolean): Promise<{ ms: number; problems: string[] | null }> {
   const apiPort = freePort();
   let webPort = freePort();
@@ -69,6 +73,7 @@ async function startOnce(command: string[], check: boolean): Promise<{ ms: numbe
     stdout: 'ignore',
     stderr: 'ignore',
   });
+  running = child;
   try {
     const deadline = started + 10_000;
     for (;;) {
@@ -89,6 +94,7 @@ async function startOnce(command: string[], check: boolean): Promise<{ ms: numbe
     await Promise.race([child.exited, Bun.sleep(2000)]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await child.exited;
+    running = null;
   }
 }
 
@@ -105,6 +111,15 @@ const { values } = parseArgs({
 const runs = Number(values.runs ?? '20');
 const target = Bun.argv.slice(separator + 1);
 const command = values.cpu === undefined ? target : ['taskset', '-c', values.cpu, ...target];
+
+// The harness stops this script with SIGTERM when it is interrupted. The server under test keeps
+// no state worth a graceful stop, so it gets SIGKILL, which cannot be delayed.
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    running?.kill('SIGKILL');
+    process.exit(exitCode);
+  });
+}
 
 const startMs: number[] = [];
 let checked: StartupTimes['checked'] = null;

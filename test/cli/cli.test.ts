@@ -1,22 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import packageJson from '../../package.json' with { type: 'json' };
-
-const repoRoot = resolve(import.meta.dir, '../..');
-const mainPath = join(repoRoot, 'src/main.ts');
+import { readUntil, runCli, spawnCli } from '../support/cli.ts';
 
 let workDir: string;
-const children: Bun.Subprocess<'ignore', 'pipe', 'pipe'>[] = [];
+const servers: Bun.Subprocess<'ignore', 'pipe', 'pipe'>[] = [];
 
 beforeAll(() => {
-  // A folder without cert.pem or key.pem, so that the CLI starts without TLS.
+  // A folder without cert.pem or key.pem, so that the CLI starts without TLS. It also has no
+  // tsconfig.json, which checks that the pages' JSX pragmas suffice.
   workDir = mkdtempSync(join(tmpdir(), 'askgate-cli-'));
 });
 
 afterAll(async () => {
-  for (const child of children) {
+  for (const child of servers) {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await child.exited;
@@ -25,57 +24,9 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-function spawnCli(args: string[], env: Record<string, string> = {}) {
-  // The working folder has no tsconfig.json, which checks that the pages' JSX pragmas suffice.
-  const child = Bun.spawn([process.execPath, mainPath, ...args], {
-    cwd: workDir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? workDir, ...env },
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
-  children.push(child);
-  return child;
-}
-
-/** Runs the CLI to completion and returns its exit code and output. */
-async function runCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawnCli(args, env);
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { exitCode, stdout, stderr };
-}
-
-/** Reads `stream` until `done` accepts the text so far, or fails after `timeoutMs`. */
-async function readUntil(stream: ReadableStream<Uint8Array>, done: (text: string) => boolean, timeoutMs: number): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (!done(text)) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`timed out waiting for output. Output so far: ${text}`);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out waiting for output. Output so far: ${text}`)), remaining);
-      });
-      const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
-      if (chunk.done) throw new Error(`output ended before the expected line. Output so far: ${text}`);
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return text;
-}
-
 describe('askgate CLI', () => {
   test('--help lists options and units', async () => {
-    const { exitCode, stdout } = await runCli(['--help']);
+    const { exitCode, stdout } = await runCli(['--help'], workDir);
 
     expect(exitCode).toBe(0);
     expect(stdout).toContain('--api-port <port>');
@@ -87,7 +38,7 @@ describe('askgate CLI', () => {
   });
 
   test('--version prints package version', async () => {
-    const { exitCode, stdout } = await runCli(['--version']);
+    const { exitCode, stdout } = await runCli(['--version'], workDir);
 
     expect(exitCode).toBe(0);
     expect(stdout.trim()).toBe(packageJson.version);
@@ -104,7 +55,7 @@ describe('askgate CLI', () => {
 
   for (const [name, args, env, named] of invalid) {
     test(`exits 2 on ${name}`, async () => {
-      const { exitCode, stdout, stderr } = await runCli(args, env);
+      const { exitCode, stdout, stderr } = await runCli(args, workDir, env);
 
       expect(exitCode).toBe(2);
       expect(stderr).toContain(named);
@@ -113,14 +64,15 @@ describe('askgate CLI', () => {
   }
 
   test('unknown command exits 2', async () => {
-    const { exitCode, stderr } = await runCli(['frobnicate']);
+    const { exitCode, stderr } = await runCli(['frobnicate'], workDir);
 
     expect(exitCode).toBe(2);
     expect(stderr).toContain('frobnicate');
   });
 
   test('serve starts and stops on SIGTERM', async () => {
-    const child = spawnCli([], { ASKGATE_HOST: '127.0.0.1', ASKGATE_API_PORT: '0', ASKGATE_WEB_PORT: '0' });
+    const child = spawnCli([], workDir, { ASKGATE_HOST: '127.0.0.1', ASKGATE_API_PORT: '0', ASKGATE_WEB_PORT: '0' });
+    servers.push(child);
     const stderrText = new Response(child.stderr).text();
 
     const stdout = await readUntil(child.stdout, (text) => /Development API key.*\n/.test(text), 20000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Server } from 'bun';
 import { createTelegramBot } from '../../examples/telegram-bot.ts';
 import { returnLinkOf, startChatMock } from '../support/chat-mock.ts';
-import { startAskgate, submitAnswer, type Askgate } from '../support/harness.ts';
+import { logsAbout, readChallengeOfPage, startAskgate, submitAnswer, type Askgate } from '../support/harness.ts';
 
 const botToken = '123456:TEST-token';
 const webhookSecret = 'telegram-webhook-secret';
@@ -71,8 +71,13 @@ describe('Telegram example', () => {
     const code = deepLink.searchParams.get('start') ?? '';
     expect(code).toMatch(/^[A-Z2-9]{7}$/);
 
+    expect((await readChallengeOfPage(askgate, link)).confirmed_at).toBeUndefined();
+
     // Opening the t.me link makes Telegram send "/start <payload>" from the user.
     expect((await deliver(`/start ${code}`)).status).toBe(200);
     expect(sentTexts()[1]).toBe('Verified. Your card is unblocked.');
+    const confirmed = await readChallengeOfPage(askgate, link);
+    expect(confirmed.confirmed_at).toBeString();
+    expect(logsAbout(askgate, 'return code confirmed', confirmed.id)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Server } from 'bun';
 import { createTwilioBot, twilioSignature } from '../../examples/twilio-whatsapp-bot.ts';
 import { returnLinkOf, startChatMock } from '../support/chat-mock.ts';
-import { startAskgate, submitAnswer, type Askgate } from '../support/harness.ts';
+import { logsAbout, readChallengeOfPage, startAskgate, submitAnswer, type Askgate } from '../support/harness.ts';
 
 const accountSid = 'AC00000000000000000000000000000000';
 const authToken = 'twilio-auth-token';
@@ -74,8 +74,13 @@ describe('Twilio WhatsApp example', () => {
     const returnText = deepLink.searchParams.get('text') ?? '';
     expect(returnText).toMatch(/^Code [A-Z2-9]{7}$/);
 
+    expect((await readChallengeOfPage(askgate, link)).confirmed_at).toBeUndefined();
+
     expect((await deliver(returnText)).status).toBe(200);
     expect(sentBodies()[1]).toBe('Verified. Your address change is saved.');
+    const confirmed = await readChallengeOfPage(askgate, link);
+    expect(confirmed.confirmed_at).toBeString();
+    expect(logsAbout(askgate, 'return code confirmed', confirmed.id)).toHaveLength(1);
   });
 
   test('signature covers the body', async () => {

@@ -3,7 +3,7 @@ import type { Server } from 'bun';
 import { createHmac } from 'node:crypto';
 import { createWhatsappBot } from '../../examples/whatsapp-cloud-bot.ts';
 import { returnLinkOf, startChatMock } from '../support/chat-mock.ts';
-import { startAskgate, submitAnswer, type Askgate } from '../support/harness.ts';
+import { logsAbout, readChallengeOfPage, startAskgate, submitAnswer, type Askgate } from '../support/harness.ts';
 
 const appSecret = 'example-app-secret';
 const customer = '5491122334455';
@@ -84,9 +84,32 @@ describe('WhatsApp Cloud API example', () => {
     expect(deepLink.origin + deepLink.pathname).toBe('https://wa.me/15550001111');
     const returnText = deepLink.searchParams.get('text') ?? '';
     expect(returnText).toMatch(/^My verification code is [A-Z2-9]{7}$/);
+    const passed = await readChallengeOfPage(askgate, link);
+    expect(passed.status).toBe('passed');
+    expect(passed.confirmed_at).toBeUndefined();
+    // The message sent while the challenge was pending used no confirmation try.
+    expect(logsAbout(askgate, 'return code mismatch', passed.id)).toHaveLength(0);
 
     expect((await deliver(returnText)).status).toBe(200);
     expect(sentTexts()[2]).toBe('Verified. Your transfer is on its way.');
+    const confirmed = await readChallengeOfPage(askgate, link);
+    expect(confirmed.confirmed_at).toBeString();
+    expect(logsAbout(askgate, 'return code confirmed', passed.id)).toHaveLength(1);
+  });
+
+  test('accepts a retyped lower-case code', async () => {
+    const before = graph.requests.length;
+    await deliver('transfer');
+    const link = /(http:\/\/\S+\/c\/\S+)/.exec(sentTexts()[before] ?? '')?.[1] ?? '';
+    const page = await submitAnswer(link, { answer: '1990-04-12' });
+    const returnText = new URL(returnLinkOf(await page.text())).searchParams.get('text') ?? '';
+    const code = /[A-Z2-9]{7}$/.exec(returnText)?.[0] ?? '';
+    expect(code).toHaveLength(7);
+
+    await deliver(`my code is ${code.toLowerCase()}`);
+
+    expect(sentTexts()[before + 1]).toBe('Verified. Your transfer is on its way.');
+    expect((await readChallengeOfPage(askgate, link)).confirmed_at).toBeString();
   });
 
   test('rejects a wrong return code', async () => {
@@ -98,5 +121,9 @@ describe('WhatsApp Cloud API example', () => {
     await deliver('My verification code is ABCDEFG');
 
     expect(sentTexts()[before + 1]).toContain('did not pass');
+    const view = await readChallengeOfPage(askgate, link);
+    expect(view.status).toBe('passed');
+    expect(view.confirmed_at).toBeUndefined();
+    expect(logsAbout(askgate, 'return code mismatch', view.id)).toHaveLength(1);
   });
 });

@@ -1,39 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import type { Challenge } from '../../src/challenge/challenge.ts';
-import { generateChallengeId } from '../../src/challenge/ids.ts';
 import { randomBase64Url } from '../../src/security/random.ts';
 import type { ChallengeStore, CreateLimits, StoreHooks } from '../../src/store/store.ts';
+import { makeChallenge } from '../support/stored-challenge.ts';
+
+export { makeChallenge };
 
 /** Creates a fresh, empty store for one test; `retentionSeconds`, hooks and the like come from the suite. */
 export type StoreFactory = (options: { retentionSeconds: number; eventRetentionSeconds: number } & StoreHooks) => Promise<ChallengeStore>;
 
 const roomy: CreateLimits = { maxPendingTotal: 1_000_000, maxPendingPerClient: 100 };
-
-/** Builds a pending challenge with unique ids, for the store tests. */
-export function makeChallenge(overrides: Partial<Challenge> = {}): Challenge {
-  const now = Date.now();
-  return {
-    id: generateChallengeId(),
-    tenantId: 'tenant-a',
-    clientId: 'client-' + randomBase64Url(6),
-    tokenHash: randomBase64Url(32),
-    questions: [{ id: 'q1', prompt: 'What is your date of birth?', type: 'text', answerHash: randomBase64Url(32) }],
-    verifier: { kind: 'hash' },
-    returnTarget: { channel: 'whatsapp', digits: '5491122334455', text: null },
-    locale: null,
-    metadata: { conversation: 'abc' },
-    status: 'pending',
-    attempts: 0,
-    maxAttempts: 3,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    completedAt: null,
-    returnCode: null,
-    confirmedAt: null,
-    webhookUrl: 'http://127.0.0.1:9/hook',
-    ...overrides,
-  };
-}
 
 /**
  * The behaviour every store must share. Run it unchanged against each backend, so that memory,

@@ -9,20 +9,36 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Maximum run time of `runCli`, so that a hung command cannot outlive its test file. */
+const runTimeoutMs = 30_000;
+
 /**
- * Runs `askgate <args>` from the sources in `cwd` with only PATH, HOME and `env` in its
- * environment, and waits for it to exit.
+ * Starts `askgate <args>` from the sources in `cwd` with only PATH, HOME and `env` in its
+ * environment, and returns the child without waiting for it. The caller stops it.
  */
-export async function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  const child = Bun.spawn([process.execPath, mainPath, ...args], {
+export function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}): Bun.Subprocess<'ignore', 'pipe', 'pipe'> {
+  return Bun.spawn([process.execPath, mainPath, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? cwd, ...env },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
   });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { exitCode, stdout, stderr };
+}
+
+/**
+ * Runs `askgate <args>` like `spawnCli` and waits for it to exit. A run that takes longer
+ * than 30 s is killed with SIGKILL.
+ */
+export async function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawnCli(args, cwd, env);
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), runTimeoutMs);
+  try {
+    const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    return { exitCode, stdout, stderr };
+  } finally {
+    clearTimeout(killTimer);
+  }
 }
 
 /** Reads `stream` until `done` accepts the text so far; throws after `timeoutMs`. */

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config/config.ts';
 import { Logger } from '../../src/log/logger.ts';
+import { sha256 } from '../../src/security/digest.ts';
 import { startServer, type RunningServer, type ServerOverrides } from '../../src/server.ts';
 
 export const testApiKey = 'ak_test_' + 'k'.repeat(40);
@@ -62,6 +63,24 @@ export async function startAskgate(env: Record<string, string> = {}, overrides: 
   };
 
   return { ...server, apiKey, logs, api, createChallenge };
+}
+
+/**
+ * Reads the challenge behind a page link through the API, in the view that its bot gets. The
+ * link's token finds the challenge id in the store, because the API has no lookup by token.
+ */
+export async function readChallengeOfPage(askgate: Askgate, pageUrl: string): Promise<{ id: string; status: string; confirmed_at?: string }> {
+  const token = new URL(pageUrl).pathname.split('/').at(-1) ?? '';
+  const stored = await askgate.store.findChallengeByToken(sha256(token));
+  if (stored === null) throw new Error('no challenge belongs to this page link');
+  const response = await askgate.api(`/v1/challenges/${stored.id}`);
+  if (response.status !== 200) throw new Error(`GET /v1/challenges/${stored.id} returned ${response.status}`);
+  return (await response.json()) as { id: string; status: string; confirmed_at?: string };
+}
+
+/** Returns the parsed log lines with message `msg` about challenge `challengeId`. */
+export function logsAbout(askgate: Askgate, msg: string, challengeId: string): Record<string, unknown>[] {
+  return askgate.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === msg && line.challenge_id === challengeId);
 }
 
 /** Reads the CSRF token from a question page. */
