@@ -41,7 +41,8 @@ export interface VerifyWebhookOptions {
  *
  * @example
  * const event = verifyWebhook(request.headers, await request.text(), process.env.ASKGATE_WEBHOOK_SECRET!);
- * if (event.type === 'challenge.passed') markVerified(event.data.client_id, event.data.return_code);
+ * // Note the pass, then confirm the return code that the customer sends in the chat with AskgateClient.confirm.
+ * if (event.type === 'challenge.passed') await notePassed(event.data.id);
  */
 export function verifyWebhook(
   headers: WebhookHeaders,
