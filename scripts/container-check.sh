@@ -414,14 +414,14 @@ check_compose() {
   ensure_base_image "$redis_image" build_redis_stand_in
   podman tag "$app_image" "$compose_app_image"
 
-  # compose.yaml publishes 8000 and 8080 on every interface. The copy publishes free ports on
-  # 127.0.0.1 only, and every other line is unchanged.
+  # compose.yaml publishes the API on 127.0.0.1:8000 and the page on 8080 on every interface. The
+  # copy publishes free ports on 127.0.0.1 only, and every other line is unchanged.
   api_port=$(free_port)
   web_port=$(free_port)
   api_url=http://127.0.0.1:$api_port
   public_url=http://127.0.0.1:$web_port
   mkdir -p "$dir"
-  sed -e "s|- \"8000:8000\"|- \"127.0.0.1:$api_port:8000\"|" -e "s|- \"8080:8080\"|- \"127.0.0.1:$web_port:8080\"|" \
+  sed -e "s|- \"127.0.0.1:8000:8000\"|- \"127.0.0.1:$api_port:8000\"|" -e "s|- \"8080:8080\"|- \"127.0.0.1:$web_port:8080\"|" \
     "$repo_root/compose.yaml" >"$dir/compose.yaml"
   [[ $(grep -c '"127.0.0.1:' "$dir/compose.yaml") == 2 ]] || fail 'could not rewrite the ports of compose.yaml'
   (

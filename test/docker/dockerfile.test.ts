@@ -110,6 +110,10 @@ describe('compose.yaml', () => {
     expect(askgate.stop_grace_period).toBe('20s');
   });
 
+  test('API port stays on loopback', () => {
+    expect(askgate.ports).toEqual(['127.0.0.1:8000:8000', '8080:8080']);
+  });
+
   test('redis persists with append-only file', () => {
     expect(redis.image).toBe('redis:7');
     expect(redis.command).toEqual(['redis-server', '--appendonly', 'yes']);
