@@ -46,6 +46,8 @@ export async function runServe(args: string[]): Promise<number | null> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
+  // The same addresses as a log line, for log collectors that read only standard error.
+  logger.info('listening', { api_url: server.apiUrl, web_url: server.webUrl, public_url: server.publicUrl });
   console.log(`askgate API listening on ${server.apiUrl} (docs: ${server.apiUrl}/docs)`);
   console.log(`askgate customer page listening on ${server.webUrl} (links use ${server.publicUrl})`);
   if (server.developmentApiKey !== null) {

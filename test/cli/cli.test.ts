@@ -103,5 +103,11 @@ describe('askgate CLI', () => {
     expect(logs).toContain('shutting down');
     expect(logs).toContain('SIGTERM');
     expect(logs).not.toContain(apiKey);
+    const listeningLog = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .find((line) => line.msg === 'listening');
+    expect(listeningLog).toMatchObject({ level: 'info', api_url: apiUrl });
   });
 });
