@@ -69,3 +69,45 @@ describe('LinearHashMap', () => {
     expect(seen).toEqual(Array.from({ length: 1000 }, (_, index) => index));
   });
 });
+
+/** Generates `count` keys whose FNV-1a hashes share their low 16 bits, so they fill one bucket. */
+function collidingKeys(count: number): string[] {
+  const fnv = (text: string) => {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+  };
+  const target = fnv('client-0') & 0xffff;
+  const keys: string[] = [];
+  for (let index = 0; keys.length < count; index++) {
+    const candidate = `client-${index}`;
+    if ((fnv(candidate) & 0xffff) === target) keys.push(candidate);
+  }
+  return keys;
+}
+
+describe('LinearHashMap with colliding keys', () => {
+  const keys = collidingKeys(150);
+
+  test('stores and finds them all', () => {
+    const map = new LinearHashMap<number>();
+    keys.forEach((name, index) => map.set(name, index));
+    map.set('other', -1);
+    expect(map.size).toBe(keys.length + 1);
+    keys.forEach((name, index) => expect(map.get(name)).toBe(index));
+    expect(map.get('other')).toBe(-1);
+    expect(map.has('client-missing')).toBe(false);
+  });
+
+  test('deletes them and shrinks back', () => {
+    const map = new LinearHashMap<number>();
+    keys.forEach((name, index) => map.set(name, index));
+    for (const name of keys.slice(0, 100)) expect(map.delete(name)).toBe(true);
+    expect(map.size).toBe(50);
+    keys.slice(100).forEach((name, index) => expect(map.get(name)).toBe(index + 100));
+    expect([...map.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, index) => index + 100));
+    for (const name of keys.slice(100)) expect(map.delete(name)).toBe(true);
+    expect(map.size).toBe(0);
+    expect(map.bucketCount).toBe(1);
+  });
+});
