@@ -3,6 +3,7 @@ import type { Challenge, CheckOutcome, MetadataValue, ReturnTarget, StoredQuesti
 import { generateReturnCode } from '../challenge/return-code.ts';
 import { buildChallengeEvent, type DeliveryAttempt, type EventRecord } from '../events/event.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
+import { LinearHashMap } from './linear-hash-map.ts';
 import { SharedValues } from './shared-values.ts';
 import type {
   ApiKeyRecord,
@@ -60,23 +61,25 @@ interface IdempotencyEntry {
  * frozen, so callers must copy a returned challenge's nested objects before changing them.
  */
 export class MemoryStore implements ChallengeStore {
-  private readonly challenges = new Map<string, StoredChallenge>();
-  private readonly challengesByToken = new Map<string, StoredChallenge>();
-  private readonly idsByReturnCode = new Map<string, string>();
+  // The collections that grow with the traffic are LinearHashMaps, which keep the garbage
+  // collector from rescanning all their entries after every insert.
+  private readonly challenges = new LinearHashMap<StoredChallenge>();
+  private readonly challengesByToken = new LinearHashMap<StoredChallenge>();
+  private readonly idsByReturnCode = new LinearHashMap<string>();
   /** Pending challenge ids per tenant, then per client_id. */
-  private readonly pendingByClient = new Map<string, Map<string, ClientPending>>();
+  private readonly pendingByClient = new Map<string, LinearHashMap<ClientPending>>();
   private pendingCount = 0;
   private readonly sharedStrings = new SharedValues<string>(sharedValuesPerKind);
   private readonly sharedObjects = new SharedValues<object>(sharedValuesPerKind);
-  private readonly events = new Map<string, EventRecord>();
+  private readonly events = new LinearHashMap<EventRecord>();
   /**
    * The events whose status is `pending`, the only ones leaseDueEvents can return. Events
    * without a webhook URL never enter it, so the webhook worker's frequent polls do not scan
    * every stored event.
    */
   private readonly pendingEvents = new Map<string, EventRecord>();
-  private readonly idempotency = new Map<string, IdempotencyEntry>();
-  private readonly rateCounters = new Map<string, { count: number; resetAt: number }>();
+  private readonly idempotency = new LinearHashMap<IdempotencyEntry>();
+  private readonly rateCounters = new LinearHashMap<{ count: number; resetAt: number }>();
   private readonly apiKeys = new Map<string, ApiKeyRecord>();
   private readonly deadlines: DeadlineQueue<string>;
   private readonly retentionMs: number;
@@ -356,7 +359,7 @@ export class MemoryStore implements ChallengeStore {
   private addPending(challenge: StoredChallenge): void {
     let clients = this.pendingByClient.get(challenge.tenantId);
     if (clients === undefined) {
-      clients = new Map();
+      clients = new LinearHashMap();
       this.pendingByClient.set(challenge.tenantId, clients);
     }
     const pending = clients.get(challenge.clientId);
