@@ -69,6 +69,9 @@ function configWarnings(config: Config): string[] {
   if (config.secret === null) warnings.push('ASKGATE_SECRET is not set: a secret is generated at each start, so pending links stop working after a restart.');
   if (config.apiKey === null) warnings.push('ASKGATE_API_KEY is not set: a development key is generated and printed at each start.');
   if (config.metricsToken === null) warnings.push('ASKGATE_METRICS_TOKEN is not set: GET /metrics is open to anyone who reaches the API port.');
+  if (config.publicUrl !== null && /(^|\.)example\.(com|org|net)$/.test(new URL(config.publicUrl).hostname)) {
+    warnings.push(`ASKGATE_PUBLIC_URL is ${config.publicUrl}, an example address: page links will not reach customers. Set the https address of your reverse proxy.`);
+  }
   return warnings;
 }
 

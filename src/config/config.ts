@@ -304,15 +304,21 @@ export function loadConfig(
   cwd: string | null = process.cwd(),
   isTerminal = Boolean(process.stderr.isTTY),
 ): Config {
+  const placeholders = (Object.values(optionSpecs) as OptionSpec<unknown>[])
+    .filter((spec) => spec.secret)
+    .map((spec) => readSetting(spec, env, flags))
+    .filter((found) => found !== null && isPlaceholder(found.value))
+    .map((found) => found?.source);
+  if (placeholders.length > 0) {
+    throw new ConfigError(
+      `${placeholders.join(', ')} still ${placeholders.length === 1 ? 'has a' : 'have'} replace-with-… placeholder${placeholders.length === 1 ? '' : 's'} from askgate.env.example, which anybody can read. Replace each with a generated value, as the comment above its line in the example shows.`,
+    );
+  }
+
   const raw: Raw = {};
   for (const [name, spec] of Object.entries(optionSpecs) as [keyof Specs, OptionSpec<unknown>][]) {
     const found = readSetting(spec, env, flags);
     if (found === null) continue;
-    if (spec.secret && isPlaceholder(found.value)) {
-      throw new ConfigError(
-        `${found.source} still has a replace-with-… placeholder from askgate.env.example, which anybody can read. Replace it with a generated value, as the comment above that line in the example shows.`,
-      );
-    }
     (raw as Record<string, unknown>)[name] = spec.parse(found.value, found.source);
   }
 

@@ -93,6 +93,15 @@ describe('askgate check-config', () => {
     }
   });
 
+  test('warns about an example public URL', async () => {
+    const example = await runCli(['check-config', '--public-url', 'https://verify.example.com'], workDir);
+    expect(example.exitCode).toBe(0);
+    expect(example.stdout).toContain('warning: ASKGATE_PUBLIC_URL is https://verify.example.com, an example address');
+
+    const real = await runCli(['check-config', '--public-url', 'https://verify.bank-example.test'], workDir);
+    expect(real.stdout).not.toContain('an example address');
+  });
+
   test('lists every setting once', async () => {
     const { stdout } = await runCli(['check-config'], workDir);
 

@@ -113,6 +113,7 @@ describe('placeholders from askgate.env.example', () => {
 
   test('copied example is rejected', () => {
     const error = configErrorOf(settings);
+    expect(error.message).toStartWith('ASKGATE_API_KEY, ASKGATE_SECRET still have replace-with-… placeholders');
     expect(error.message).toContain('askgate.env.example');
     expect(error.message).not.toContain(settings.ASKGATE_SECRET);
   });
