@@ -47,13 +47,14 @@ export async function runKeys(args: string[]): Promise<number> {
     switch (action as Action) {
       case 'create': {
         const created = await createApiKey(store, tenant as string);
-        console.log(`Created API key ${created.view.id} for tenant ${created.view.tenant} in ${describeStore(config.store)}.`);
-        console.log('The key is shown only now, because askgate keeps only its SHA-256:');
+        // Only the key goes to standard output, so that KEY=$(askgate keys create …) works.
+        console.error(`Created API key ${created.view.id} for tenant ${created.view.tenant} in ${describeStore(config.store)}.`);
+        console.error('The key is shown only now, on standard output, because askgate keeps only its SHA-256.');
         console.log(created.key);
         return 0;
       }
       case 'list': {
-        printKeys(await listApiKeys(store, tenant));
+        printKeys(await listApiKeys(store, tenant), tenant);
         return 0;
       }
       case 'revoke': {
@@ -85,9 +86,9 @@ function checkArguments(action: Action, tenant: string | null, id: string | null
   return null;
 }
 
-function printKeys(keys: ApiKeyView[]): void {
+function printKeys(keys: ApiKeyView[], tenant: string | null): void {
   if (keys.length === 0) {
-    console.log('No API keys stored.');
+    console.log(tenant === null ? 'No API keys stored.' : `No API keys stored for tenant ${tenant}.`);
     return;
   }
   const rows = keys.map((key) => [key.id, key.tenant, key.prefix + '…', key.created_at, key.revoked_at ?? '-']);

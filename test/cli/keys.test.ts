@@ -25,10 +25,12 @@ describe('askgate keys', () => {
   test('creates, lists and revokes a key', async () => {
     const created = await runKeys(['create', '--tenant', 'shop-7']);
     expect(created.code).toBe(0);
-    const key = created.stdout.match(/^ak_[A-Za-z0-9_-]{43}$/m)?.[0] ?? '';
-    expect(key).not.toBe('');
-    const id = created.stdout.match(/key_[A-Za-z0-9_-]+/)?.[0] ?? '';
+    // Standard output contains only the key, for KEY=$(askgate keys create …).
+    expect(created.stdout).toMatch(/^ak_[A-Za-z0-9_-]{43}\n$/);
+    const key = created.stdout.trim();
+    const id = created.stderr.match(/key_[A-Za-z0-9_-]+/)?.[0] ?? '';
     expect(id).not.toBe('');
+    expect(created.stderr).not.toContain(key);
 
     const listed = await runKeys(['list', '--tenant', 'shop-7']);
     expect(listed.code).toBe(0);
@@ -74,7 +76,7 @@ describe('askgate keys', () => {
 
   test('second revoke changes nothing', async () => {
     const created = await runKeys(['create', '--tenant', 'shop-8']);
-    const id = created.stdout.match(/key_[A-Za-z0-9_-]+/)?.[0] ?? '';
+    const id = created.stderr.match(/key_[A-Za-z0-9_-]+/)?.[0] ?? '';
     expect((await runKeys(['revoke', '--id', id])).code).toBe(0);
     const firstList = (await runKeys(['list', '--tenant', 'shop-8'])).stdout;
 
@@ -92,6 +94,12 @@ describe('askgate keys', () => {
       expect(result.stdout).toContain(flag);
     }
     expect(result.stdout).not.toContain('--api-port <port>');
+  });
+
+  test('list names an unknown tenant', async () => {
+    const result = await runKeys(['list', '--tenant', 'nobody-here']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe('No API keys stored for tenant nobody-here.');
   });
 
   test('rejects an unknown action', async () => {
