@@ -9,7 +9,8 @@ COPY package.json bun.lock ./
 RUN bun install --frozen-lockfile --production
 COPY tsconfig.json ./
 COPY src ./src
-RUN bun build src/main.ts --compile --minify --sourcemap --bytecode --format=esm --outfile /out/askgate \
+RUN bun build src/main.ts --compile --minify --sourcemap --bytecode --format=esm \
+    --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile /out/askgate \
     && mkdir -p /out/data
 
 # Final stage: glibc and CA certificates only, no shell, no package manager, running as nonroot (uid 65532).

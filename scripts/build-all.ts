@@ -20,7 +20,17 @@ import { parseArgs } from 'node:util';
  * single-platform build. test/build/build-all.test.ts runs the host build and, under qemu, the
  * other Linux architecture's build. The macOS and Windows builds are not run on this machine.
  */
-export const compileFlags = ['--compile', '--minify', '--sourcemap', '--bytecode', '--format=esm'];
+export const compileFlags = [
+  '--compile',
+  '--minify',
+  '--sourcemap',
+  '--bytecode',
+  '--format=esm',
+  // The executable must not read .env or bunfig.toml from its working directory: its
+  // configuration is the environment it starts with, and a bunfig.toml could preload code.
+  '--no-compile-autoload-dotenv',
+  '--no-compile-autoload-bunfig',
+];
 
 export const targets = [
   { target: 'bun-linux-x64', output: 'askgate-linux-x64' },

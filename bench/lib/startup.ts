@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileFlags } from '../../scripts/build-all.ts';
 import type { StartupTimes } from '../startup/time-to-healthz.ts';
 import { collectOutput, pinned, spawnChild, type CpuPlan } from './processes.ts';
 import { median } from './stats.ts';
@@ -25,8 +26,8 @@ export interface StartupResult {
 
 /** Flags of the executable without bytecode, as the build script used them before. */
 const plainFlags = ['--compile', '--minify', '--sourcemap'];
-/** The build script's flags in package.json: bytecode needs the ESM output format for top-level await. */
-const bytecodeFlags = [...plainFlags, '--bytecode', '--format=esm'];
+/** The release flags of `bun run build` and build:all: bytecode needs the ESM format for top-level await. */
+const bytecodeFlags = compileFlags;
 
 async function build(outfile: string, flags: string[]): Promise<number> {
   const started = performance.now();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileFlags, hostTarget, targets } from '../../scripts/build-all.ts';
@@ -106,6 +106,21 @@ describe('build-all host target', () => {
 
   test('binary serves a challenge', async () => {
     await serveOneChallenge([join(outDir, hostEntry?.output ?? 'missing')], outDir, 20_000);
+  });
+
+  test('binary ignores .env and bunfig.toml', async () => {
+    const folder = mkdtempSync(join(outDir, 'cwd-'));
+    const marker = join(folder, 'preloaded');
+    writeFileSync(join(folder, '.env'), 'ASKGATE_EXPIRATION=777\n');
+    writeFileSync(join(folder, 'preload.ts'), `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`);
+    writeFileSync(join(folder, 'bunfig.toml'), 'preload = ["./preload.ts"]\n');
+
+    const child = Bun.spawn([join(outDir, hostEntry?.output ?? 'missing'), 'check-config'], { cwd: folder, env: { PATH: '/usr/bin:/bin', HOME: folder }, stdout: 'pipe', stderr: 'pipe' });
+    const [stdout, exitCode] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+
+    expect(exitCode).toBe(0);
+    expect(stdout.split('\n').find((line) => line.startsWith('ASKGATE_EXPIRATION '))).toMatch(/\s300\s+default$/);
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
