@@ -99,6 +99,7 @@ if (import.meta.main) {
     webhookSecret: env('TELEGRAM_WEBHOOK_SECRET'),
     lookupAnswer: (userId) => answers[userId] ?? null,
   });
-  const server = Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: bot.fetch });
-  console.log(`Telegram bot listening on http://localhost:${server.port}/telegram/webhook`);
+  // Loopback by default: put a TLS proxy in front, or set HOST=0.0.0.0 to listen on every interface.
+  const server = Bun.serve({ hostname: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000), fetch: bot.fetch });
+  console.log(`Telegram bot listening on ${server.url.origin}/telegram/webhook`);
 }

@@ -110,6 +110,7 @@ if (import.meta.main) {
     publicWebhookUrl: env('PUBLIC_WEBHOOK_URL'),
     lookupAnswer: (phone) => answers[phone] ?? null,
   });
-  const server = Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: bot.fetch });
-  console.log(`Twilio bot listening on http://localhost:${server.port}/twilio/inbound`);
+  // Loopback by default: put a TLS proxy in front, or set HOST=0.0.0.0 to listen on every interface.
+  const server = Bun.serve({ hostname: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000), fetch: bot.fetch });
+  console.log(`Twilio bot listening on ${server.url.origin}/twilio/inbound`);
 }

@@ -122,6 +122,7 @@ if (import.meta.main) {
     verifyToken: env('WHATSAPP_VERIFY_TOKEN'),
     lookupAnswer: (waId) => answers[waId] ?? null,
   });
-  const server = Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: bot.fetch });
-  console.log(`WhatsApp bot listening on http://localhost:${server.port}/webhook`);
+  // Loopback by default: put a TLS proxy in front, or set HOST=0.0.0.0 to listen on every interface.
+  const server = Bun.serve({ hostname: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000), fetch: bot.fetch });
+  console.log(`WhatsApp bot listening on ${server.url.origin}/webhook`);
 }

@@ -94,7 +94,7 @@ export function certHelp(): string {
 
 export function demoHelp(): string {
   return [
-    'Usage: askgate demo [--port PORT] [--api-port PORT] [--web-port PORT] [--log-level LEVEL]',
+    'Usage: askgate demo [--port PORT] [--api-port PORT] [--web-port PORT] [--log-level LEVEL] [--log-format FORMAT]',
     '',
     'Starts askgate and a small demo chat bot in this process, on 127.0.0.1 only, and prints the',
     'address of the bot\'s fake chat. Open it in a browser on the same computer: the bot asks you',
