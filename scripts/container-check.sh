@@ -303,6 +303,19 @@ wait_for_200() {
   echo $(($(now_ms) - started))
 }
 
+# Stops container $1 with SIGTERM and fails unless it exits 0 before podman would send SIGKILL.
+# Prints how long the stop took, in milliseconds.
+stop_expecting_exit_0() {
+  local container_name=$1 started elapsed exit_code
+  started=$(now_ms)
+  podman stop --time "$stop_timeout_s" "$container_name" >/dev/null 2>>"$work_dir/podman.log"
+  elapsed=$(($(now_ms) - started))
+  exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$container_name")
+  [[ $exit_code == 0 ]] || fail "$container_name exited with $exit_code after podman stop, expected 0"
+  ((elapsed < stop_timeout_s * 1000)) || fail "podman stop of $container_name took ${elapsed} ms, so SIGKILL was needed"
+  echo "$elapsed"
+}
+
 # Creates a challenge through the API, checks that its page is served and prints its id.
 create_challenge_and_open_page() {
   local api_url=$1 public_url=$2 response status body id url page_status
@@ -330,8 +343,8 @@ get_challenge_status() {
 }
 
 check_container() {
-  local api_port web_port api_url public_url started ready_ms pid uid_line gid_line id stop_started stop_ms
-  local exit_code mountpoint store_owner
+  local api_port web_port api_url public_url started ready_ms pid uid_line gid_line id stop_ms
+  local mountpoint store_owner
   api_port=$(free_port)
   web_port=$(free_port)
   api_url=http://127.0.0.1:$api_port
@@ -377,12 +390,7 @@ check_container() {
     fail 'podman reports the container as not healthy'
   log 'HEALTHCHECK: healthy'
 
-  stop_started=$(now_ms)
-  podman stop --time "$stop_timeout_s" "$container" >/dev/null 2>>"$work_dir/podman.log"
-  stop_ms=$(($(now_ms) - stop_started))
-  exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
-  [[ $exit_code == 0 ]] || fail "the container exited with $exit_code after podman stop, expected 0"
-  ((stop_ms < stop_timeout_s * 1000)) || fail "podman stop took ${stop_ms} ms, so SIGKILL was needed"
+  stop_ms=$(stop_expecting_exit_0 "$container")
   podman logs "$container" >"$work_dir/askgate.log" 2>&1
   grep -q '"signal":"SIGTERM"' "$work_dir/askgate.log" || fail 'askgate did not log the SIGTERM'
   log "podman stop: SIGTERM, exit 0 after ${stop_ms} ms"
@@ -406,7 +414,7 @@ check_container() {
 
 check_compose() {
   local dir=$work_dir/compose api_port web_port api_url public_url id app_container redis_container
-  local exit_code stop_started stop_ms
+  local stop_ms
   if image_exists "$compose_app_image" && [[ $(image_label "$compose_app_image" "$built_label") != true ]]; then
     log "skipping compose: $compose_app_image exists and was not built by this script"
     return
@@ -449,11 +457,7 @@ check_compose() {
   [[ $(get_challenge_status "$api_url" "$id") == pending ]] || fail 'the challenge was lost across an askgate restart'
   log 'compose: challenge kept in Redis across an askgate restart'
 
-  stop_started=$(now_ms)
-  podman stop --time "$stop_timeout_s" "$app_container" >/dev/null 2>>"$work_dir/podman.log"
-  stop_ms=$(($(now_ms) - stop_started))
-  exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$app_container")
-  [[ $exit_code == 0 ]] || fail "askgate exited with $exit_code under compose, expected 0"
+  stop_ms=$(stop_expecting_exit_0 "$app_container")
   log "compose: askgate stopped with exit 0 after ${stop_ms} ms"
 
   (cd "$dir" && timeout 120 podman-compose -p "$compose_project" down -v >"$work_dir/compose-down.log" 2>&1) ||

@@ -7,33 +7,17 @@
  */
 import { edenGC, fullGC } from 'bun:jsc';
 import { parseArgs } from 'node:util';
-import { ChallengeService } from '../../src/challenge/challenge-service.ts';
 import type { CreateChallengeInput } from '../../src/challenge/create-input.ts';
-import { silentLogger } from '../../src/log/logger.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { median } from '../lib/stats.ts';
+import { buildService } from '../memory/pending-memory.ts';
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), strict: true, options: { pending: { type: 'string' } } });
 const pending = Number(values.pending ?? '600000');
 if (!Number.isInteger(pending) || pending < 0) throw new Error(`--pending must be a whole number of challenges, got "${values.pending}"`);
 
 const store = new MemoryStore({ retentionSeconds: 86_400, eventRetentionSeconds: 604_800 });
-const service = new ChallengeService({
-  store,
-  secret: 'bench-secret-'.padEnd(48, 's'),
-  logger: silentLogger,
-  defaultExpiresInSeconds: 3600,
-  defaultValidationUrl: null,
-  validationUrlHosts: [],
-  validationTimeoutMs: 5000,
-  defaultWhatsappDigits: null,
-  returnUrlHosts: [],
-  signingSecrets: () => [],
-  createLimits: { maxPendingTotal: 100_000_000, maxPendingPerClient: 1 },
-  defaultWebhookUrl: null,
-  clientFailures: { max: 100, windowSeconds: 900 },
-  allowPrivateOutbound: false,
-});
+const service = buildService(store);
 
 let created = 0;
 async function create(count: number): Promise<void> {

@@ -64,7 +64,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, w
  * Builds a service on a fresh store. `now` is fixed per batch, so that every challenge of a
  * batch expires at the same moment.
  */
-function buildService(store: MemoryStore, now: () => number): ChallengeService {
+export function buildService(store: MemoryStore, now: () => number = Date.now): ChallengeService {
   return new ChallengeService({
     store,
     secret: 'bench-secret-'.padEnd(48, 's'),

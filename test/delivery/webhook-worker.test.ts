@@ -4,9 +4,9 @@ import { WebhookWorker } from '../../src/delivery/webhook-worker.ts';
 import { Logger } from '../../src/log/logger.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { generateWebhookSecret, startReceiver, waitUntil, type Receiver } from '../support/receiver.ts';
+import { makeChallenge } from '../support/stored-challenge.ts';
 
 let receiver: Receiver;
-let serial = 0;
 
 beforeAll(() => {
   receiver = startReceiver({ slowMs: 600 });
@@ -17,28 +17,7 @@ afterAll(() => {
 });
 
 function pendingChallenge(webhookUrl: string): Challenge {
-  serial += 1;
-  const now = Date.now();
-  return {
-    id: `chl_worker_${serial}`,
-    tenantId: 'tenant-a',
-    clientId: `client-${serial}`,
-    tokenHash: `token-hash-${serial}`,
-    questions: [{ id: 'q1', prompt: 'Question?', type: 'text', answerHash: 'hash' }],
-    verifier: { kind: 'hash' },
-    returnTarget: { channel: 'whatsapp', digits: '5491122334455', text: null },
-    locale: null,
-    metadata: {},
-    status: 'pending',
-    attempts: 0,
-    maxAttempts: 3,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    completedAt: null,
-    returnCode: null,
-    confirmedAt: null,
-    webhookUrl,
-  };
+  return makeChallenge({ metadata: {}, webhookUrl });
 }
 
 /** Creates a store with one canceled challenge whose event goes to `path` on the receiver. */
