@@ -6,7 +6,7 @@ import { defaultPublicUrl, type Config } from './config/config.ts';
 import { activeSigningSecrets, type SigningSecretSet } from './delivery/signing-secrets.ts';
 import { WebhookWorker } from './delivery/webhook-worker.ts';
 import { limitRequestBody } from './http/body-limit.ts';
-import { requestIdOf, setPeerAddress } from './http/request-context.ts';
+import { requestIdOf, setPeerAddressLookup } from './http/request-context.ts';
 import { apiContentSecurityPolicy, applyHeaders, baseSecurityHeaders, removeBannerHeaders, strictTransportSecurity } from './http/security-headers.ts';
 import { runWithLogContext } from './log/log-context.ts';
 import type { LogFields, Logger } from './log/logger.ts';
@@ -144,8 +144,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       fetch: async (received, server) => {
         const started = performance.now();
         const request = await limitRequestBody(received);
-        const peer = server.requestIP(received);
-        if (peer !== null) setPeerAddress(request, peer.address);
+        // requestIP needs the request that Bun.serve received, not a copy made by limitRequestBody.
+        setPeerAddressLookup(request, () => server.requestIP(received)?.address ?? null);
         const requestId = requestIdOf(request);
         // Every line logged while the request runs carries these fields; the API adds the tenant to this object.
         const context: LogFields = { listener: name, request_id: requestId };

@@ -12,14 +12,21 @@ export function requestIdOf(request: Request): string {
   return id;
 }
 
-const peerAddresses = new WeakMap<Request, string>();
+/** Lookup of the TCP peer address of one request, which yields null when Bun cannot report it. */
+export type PeerAddressLookup = () => string | null;
 
-/** Records the address of the TCP peer that sent `request`, as Bun.serve reports it. */
-export function setPeerAddress(request: Request, address: string): void {
-  peerAddresses.set(request, address);
+const peerAddressLookups = new WeakMap<Request, PeerAddressLookup>();
+
+/**
+ * Records how to find the address of the TCP peer that sent `request`. The lookup runs only when
+ * `peerAddressOf` is called, because asking Bun for the address costs a few microseconds and
+ * most requests (every page view) never need it.
+ */
+export function setPeerAddressLookup(request: Request, lookup: PeerAddressLookup): void {
+  peerAddressLookups.set(request, lookup);
 }
 
 /** Returns the TCP peer address of `request`, or null when it did not come through Bun.serve. */
 export function peerAddressOf(request: Request): string | null {
-  return peerAddresses.get(request) ?? null;
+  return peerAddressLookups.get(request)?.() ?? null;
 }
