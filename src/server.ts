@@ -132,8 +132,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     lastResort: (request: Request) => Response,
     extraHeaders: Record<string, string>,
     name: string,
-  ): Server<undefined> =>
-    Bun.serve({
+  ): Server<undefined> => {
+    // The same for every response of this listener, so built once instead of per request.
+    const listenerHeaders = Object.entries({ ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders });
+    return Bun.serve({
       hostname: config.host,
       port,
       // Bun would reply to an over-long body with an empty 413 before askgate sees the request, so
@@ -157,10 +159,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
           logger.error('request failed outside the app error handler', { ...context, error: error instanceof Error ? error.name : 'unknown' });
           response = lastResort(request);
         }
-        removeBannerHeaders(response.headers);
-        applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders, 'x-request-id': requestId });
+        const headers = response.headers;
+        removeBannerHeaders(headers);
+        applyHeaders(headers, listenerHeaders);
+        if (!headers.has('x-request-id')) headers.set('x-request-id', requestId);
         // Once a stop has begun, clients are told not to reuse the connection for another request.
-        if (stopping !== null) response.headers.set('connection', 'close');
+        if (stopping !== null) headers.set('connection', 'close');
 
         const seconds = (performance.now() - started) / 1000;
         // Paths hold page tokens and challenge ids, so logs and labels carry the route pattern only.
@@ -179,10 +183,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       error: (error) => {
         logger.error('unhandled server error', { listener: name, error: error.name });
         const response = lastResort(new Request('http://askgate.invalid/'));
-        applyHeaders(response.headers, { ...baseSecurityHeaders, ...tlsHeaders, ...extraHeaders });
+        applyHeaders(response.headers, listenerHeaders);
         return response;
       },
     });
+  };
 
   const notReady = () => new Response('Starting', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } });
   const webServer = listen(config.webPort, (request) => (web ? web.handle(request) : notReady()), () => lastResortPage(), {}, 'web');

@@ -32,8 +32,9 @@ export function removeBannerHeaders(headers: Headers): void {
 }
 
 /** Copies `headers` into `target` without replacing values a handler set on purpose. */
-export function applyHeaders(target: Headers, headers: Record<string, string>): void {
-  for (const [name, value] of Object.entries(headers)) {
+export function applyHeaders(target: Headers, headers: Record<string, string> | readonly (readonly [string, string])[]): void {
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const [name, value] of entries) {
     if (!target.has(name)) target.set(name, value);
   }
 }
