@@ -147,7 +147,14 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         const started = performance.now();
         const request = await limitRequestBody(received);
         // requestIP needs the request that Bun.serve received, not a copy made by limitRequestBody.
-        setPeerAddressLookup(request, () => server.requestIP(received)?.address ?? null);
+        // Reads look the address up only when asked. Other methods take it now, while the socket
+        // is surely open, so that a client closing it early cannot escape the per-address limit.
+        if (received.method === 'GET' || received.method === 'HEAD') {
+          setPeerAddressLookup(request, () => server.requestIP(received)?.address ?? null);
+        } else {
+          const address = server.requestIP(received)?.address ?? null;
+          setPeerAddressLookup(request, () => address);
+        }
         const requestId = requestIdOf(request);
         // Every line logged while the request runs carries these fields; the API adds the tenant to this object.
         const context: LogFields = { listener: name, request_id: requestId };
