@@ -148,7 +148,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         const request = await limitRequestBody(received);
         // requestIP needs the request that Bun.serve received, not a copy made by limitRequestBody.
         // Reads look the address up only when asked. Other methods take it now, while the socket
-        // is surely open, so that a client closing it early cannot escape the per-address limit.
+        // is open, so that a client closing it early cannot escape the per-address limit.
         if (received.method === 'GET' || received.method === 'HEAD') {
           setPeerAddressLookup(request, () => server.requestIP(received)?.address ?? null);
         } else {
