@@ -256,7 +256,9 @@ export class MemoryStore implements ChallengeStore {
       if (filter.status !== undefined && event.status !== filter.status) continue;
       found.push(copyEvent(event));
     }
-    found.sort((a, b) => b.createdAt - a.createdAt);
+    // Newest first. LinearHashMap does not keep insertion order, so equal times fall back to the
+    // id, descending, which is also how a Redis sorted set orders equal scores in reverse.
+    found.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return found.slice(0, filter.limit);
   }
 

@@ -96,3 +96,25 @@ describe('MemoryStore', () => {
     expect(await store.countPending()).toBe(0);
   }, 15_000);
 });
+
+describe('memory store event order', () => {
+  test('equal times fall back to id', async () => {
+    const store = new MemoryStore({ retentionSeconds: 60, eventRetentionSeconds: 3600 });
+    try {
+      const limits: CreateLimits = { maxPendingTotal: 1000, maxPendingPerClient: 10 };
+      for (let index = 0; index < 60; index++) {
+        const challenge = makeChallenge();
+        await store.createChallenge(challenge, limits, Date.now());
+        await store.cancelChallenge('tenant-a', challenge.id, Date.now());
+      }
+      const events = await store.listEvents('tenant-a', { limit: 100 });
+      expect(events).toHaveLength(60);
+      const expected = [...events].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+      expect(events.map((event) => event.id)).toEqual(expected.map((event) => event.id));
+      // Sixty cancels take a few milliseconds, so some events share a time and the id decides.
+      expect(new Set(events.map((event) => event.createdAt)).size).toBeLessThan(60);
+    } finally {
+      await store.close();
+    }
+  });
+});
