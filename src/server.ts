@@ -146,9 +146,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       fetch: async (received, server) => {
         const started = performance.now();
         const request = await limitRequestBody(received);
-        // requestIP needs the request that Bun.serve received, not a copy made by limitRequestBody.
-        // Reads look the address up only when asked. Other methods take it now, while the socket
-        // is open, so that a client closing it early cannot escape the per-address limit.
+        // requestIP needs the request that Bun.serve received. GET and HEAD look the address up only
+        // when asked. Other methods take it now, so that closing the socket early cannot escape the
+        // per-address submission limit.
         if (received.method === 'GET' || received.method === 'HEAD') {
           setPeerAddressLookup(request, () => server.requestIP(received)?.address ?? null);
         } else {

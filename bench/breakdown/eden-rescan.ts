@@ -9,15 +9,15 @@ import { edenGC, fullGC } from 'bun:jsc';
 import { parseArgs } from 'node:util';
 import type { CreateChallengeInput } from '../../src/challenge/create-input.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
+import { benchService } from '../lib/bench-service.ts';
 import { median } from '../lib/stats.ts';
-import { buildService } from '../memory/pending-memory.ts';
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), strict: true, options: { pending: { type: 'string' } } });
 const pending = Number(values.pending ?? '600000');
 if (!Number.isInteger(pending) || pending < 0) throw new Error(`--pending must be a whole number of challenges, got "${values.pending}"`);
 
 const store = new MemoryStore({ retentionSeconds: 86_400, eventRetentionSeconds: 604_800 });
-const service = buildService(store);
+const service = benchService(store);
 
 let created = 0;
 async function create(count: number): Promise<void> {

@@ -10,7 +10,6 @@
  */
 import { Elysia } from 'elysia';
 import { createApiApp } from '../../src/api/app.ts';
-import { ChallengeService } from '../../src/challenge/challenge-service.ts';
 import type { CreateChallengeInput } from '../../src/challenge/create-input.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { createAskgateMetrics } from '../../src/observability/askgate-metrics.ts';
@@ -21,6 +20,7 @@ import { MemoryStore } from '../../src/store/memory-store.ts';
 import { createWebApp } from '../../src/web/app.tsx';
 import { createPageContextResolver } from '../../src/web/page-context.ts';
 import { QuestionPage } from '../../src/web/pages/question-page.tsx';
+import { benchService } from '../lib/bench-service.ts';
 import { createBody, csrfFromPage } from '../load/requests.ts';
 
 const secret = 'bench-secret-'.padEnd(48, 's');
@@ -40,23 +40,11 @@ const memoryStore = new MemoryStore({ retentionSeconds: 60, eventRetentionSecond
 // The server wraps its store to count calls for /metrics; so does this script.
 const metrics = createAskgateMetrics();
 const store = instrumentStore(memoryStore, metrics, silentLogger);
-const service = new ChallengeService({
-  store,
+const service = benchService(store, {
   secret,
-  logger: silentLogger,
-  defaultExpiresInSeconds: 300,
-  defaultValidationUrl: null,
-  validationUrlHosts: [],
-  validationTimeoutMs: 5000,
-  defaultWhatsappDigits: null,
-  returnUrlHosts: [],
-  signingSecrets: () => [],
-  createLimits: { maxPendingTotal: 100_000_000, maxPendingPerClient: 1 },
-  defaultWebhookUrl: null,
   webhookUrlHosts: [],
   confirmWindowSeconds: 600,
   clientFailures: { max: limits.clientFailuresMax, windowSeconds: limits.clientFailuresWindowSeconds },
-  allowPrivateOutbound: false,
 });
 const web = createWebApp({ service, store, secret, publicUrl: origin, defaultLocale: 'en', logger: silentLogger, limits });
 const api = createApiApp({

@@ -17,7 +17,7 @@ import { startServer } from '../../src/server.ts';
 import { createBody, createHeaders } from '../load/requests.ts';
 
 const [poolFile, countText = '1000'] = process.argv.slice(2);
-if (poolFile === undefined) throw new Error('usage: bun bench/breakdown/page-server.ts POOL_FILE [COUNT]');
+if (poolFile === undefined) throw new Error('missing POOL_FILE. Usage: bun bench/breakdown/page-server.ts POOL_FILE [COUNT]');
 const apiKey = 'ak_bench_' + 'k'.repeat(40);
 const config = loadConfig(
   {

@@ -11,10 +11,10 @@
  */
 import { heapStats } from 'bun:jsc';
 import { parseArgs } from 'node:util';
-import { ChallengeService } from '../../src/challenge/challenge-service.ts';
+import type { ChallengeService } from '../../src/challenge/challenge-service.ts';
 import type { CreateChallengeInput } from '../../src/challenge/create-input.ts';
-import { silentLogger } from '../../src/log/logger.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
+import { benchService } from '../lib/bench-service.ts';
 import { readRssBytes } from '../lib/proc.ts';
 
 export interface MemoryResult {
@@ -60,30 +60,6 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, w
   }
 }
 
-/**
- * Builds a service on a fresh store. `now` is fixed per batch, so that every challenge of a
- * batch expires at the same moment.
- */
-export function buildService(store: MemoryStore, now: () => number = Date.now): ChallengeService {
-  return new ChallengeService({
-    store,
-    secret: 'bench-secret-'.padEnd(48, 's'),
-    logger: silentLogger,
-    defaultExpiresInSeconds: 300,
-    defaultValidationUrl: null,
-    validationUrlHosts: [],
-    validationTimeoutMs: 5000,
-    defaultWhatsappDigits: null,
-    returnUrlHosts: [],
-    signingSecrets: () => [],
-    createLimits: { maxPendingTotal: 100_000_000, maxPendingPerClient: 1 },
-    defaultWebhookUrl: null,
-    clientFailures: { max: 100, windowSeconds: 900 },
-    allowPrivateOutbound: false,
-    now,
-  });
-}
-
 function bodyText(index: number, expiresInSeconds: number, uniqueQuestions: boolean): string {
   return JSON.stringify({
     client_id: `customer-${index}`,
@@ -106,12 +82,13 @@ async function createMany(service: ChallengeService, count: number, expiresInSec
 async function measure(count: number, uniqueQuestions: boolean): Promise<MemoryResult> {
   // The warm-up compiles the hot code and estimates the creation rate, on a store thrown away.
   const warmUpStore = new MemoryStore({ retentionSeconds, eventRetentionSeconds });
-  const warmUpMs = await createMany(buildService(warmUpStore, Date.now), warmUpCount, 3600, uniqueQuestions);
+  const warmUpMs = await createMany(benchService(warmUpStore), warmUpCount, 3600, uniqueQuestions);
   await warmUpStore.close();
 
   const store = new MemoryStore({ retentionSeconds, eventRetentionSeconds });
   const createdAt = Date.now();
-  const service = buildService(store, () => createdAt);
+  // `now` is fixed per batch, so that every challenge of a batch expires at the same moment.
+  const service = benchService(store, { now: () => createdAt });
   const empty = await settle();
 
   // The lifetime must outlast creation and the measurement: twice the estimated creation time,

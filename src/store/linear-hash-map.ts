@@ -25,13 +25,13 @@ type Bucket<V> = Array<number | string | V> | Map<string, V>;
  * A map with string keys, spread by linear hashing over many small buckets whose number grows
  * and shrinks with the size, so that a bucket contains 4 to 16 entries on average.
  *
- * The reason is the garbage collector. JavaScriptCore has no card marking: after a `set` on an
- * old Map, the next collection rescans every entry of that Map. With 600,000 pending challenges
- * in the memory store's plain Maps, the eden collection after a single create took 35 to 45 ms
- * instead of 0.04 ms (Bun 1.4.5, bench/breakdown/eden-rescan.ts), and a concurrent cycle pays
- * it again at each of its final increments, because requests keep inserting while it runs. Here
- * an insert makes the collector rescan one small bucket array and, when the insert adds a
- * bucket, one directory chunk of 1,024 buckets.
+ * The reason is the garbage collector. In our measurements, after one `set` on a Map that
+ * survived earlier collections, JavaScriptCore's next collection revisits every entry of that
+ * Map. With 600,000 pending challenges in plain Maps, the eden collection after a single create
+ * took 35 to 45 ms instead of 0.04 ms (Bun 1.4.5, bench/breakdown/eden-rescan.ts). A concurrent
+ * cycle pays that again at each of its final increments, because requests keep inserting while
+ * it runs. Here an insert makes the collector revisit one small bucket array and, when the
+ * insert adds a bucket, one directory chunk of 1,024 buckets.
  *
  * Buckets are flat arrays rather than small Maps, because a Map with a few entries costs about
  * 50 bytes more per entry than a large one. A lookup compares the hash with each hash in its

@@ -256,9 +256,7 @@ export class MemoryStore implements ChallengeStore {
       if (filter.status !== undefined && event.status !== filter.status) continue;
       found.push(copyEvent(event));
     }
-    // Newest first. LinearHashMap does not keep insertion order, so equal times fall back to the
-    // id, descending, which is also how a Redis sorted set orders equal scores in reverse.
-    found.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    found.sort(newestFirst);
     return found.slice(0, filter.limit);
   }
 
@@ -436,6 +434,16 @@ export class MemoryStore implements ChallengeStore {
 function copyOut(challenge: StoredChallenge): Challenge {
   const questions = Array.isArray(challenge.questions) ? challenge.questions : [challenge.questions];
   return { ...challenge, questions };
+}
+
+/**
+ * Orders events newest first. LinearHashMap does not keep insertion order, so equal times fall
+ * back to the id, descending, which is how a Redis sorted set orders equal scores in reverse.
+ */
+function newestFirst(a: EventRecord, b: EventRecord): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? 1 : -1;
 }
 
 function copyEvent(event: EventRecord): EventRecord {
