@@ -340,3 +340,42 @@ describe('page submissions behind a proxy', () => {
     expect((await postAnswer(challenge.url, 'wrong c', { 'x-forwarded-for': `10.9.9.3, ${client}` })).status).toBe(429);
   });
 });
+
+describe('page submissions from closed sockets', () => {
+  let askgate: Askgate;
+
+  beforeAll(async () => {
+    askgate = await startAskgate({ ASKGATE_PAGE_RATE_PER_MINUTE: '3' });
+  });
+
+  afterAll(async () => {
+    await askgate.stop();
+  });
+
+  test('closed sockets still count', async () => {
+    const challenge = await askgate.createChallenge(sampleChallenge({ max_attempts: 10 }));
+    const page = new URL(challenge.url);
+    for (let index = 0; index < 3; index++) {
+      const csrf = csrfFrom(await (await fetch(challenge.url)).text());
+      const body = new URLSearchParams({ csrf, answer: `wrong ${index}` }).toString();
+      const request =
+        `POST ${page.pathname} HTTP/1.1\r\nHost: ${page.host}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+      // The client sends the whole form, then closes its socket without reading the reply.
+      const socket = await Bun.connect({ hostname: page.hostname, port: Number(page.port), socket: { data() {} } });
+      socket.write(request);
+      socket.end();
+    }
+
+    let attempts = 0;
+    for (let tries = 0; tries < 50 && attempts < 3; tries++) {
+      await Bun.sleep(20);
+      attempts = Number((await viewOf(askgate, challenge.id)).attempts);
+    }
+    expect(attempts).toBe(3);
+
+    const rejected = await postAnswer(challenge.url, rightAnswer);
+    await rejected.text();
+    expect(rejected.status).toBe(429);
+  });
+});
